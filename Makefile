@@ -1,0 +1,32 @@
+# Two entry points (see README): `make demo` runs the main job, `make test` installs and tests.
+# Both create .venv in the checkout when it is missing, so a fresh clone needs only Python and pip.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+export SDL_VIDEODRIVER ?= dummy
+export SDL_AUDIODRIVER ?= dummy
+
+.PHONY: demo test lint install
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/dms bus demo
+
+lint: $(STAMP)
+	$(BIN)/ruff check dms hud tests benchmarks
+	$(BIN)/ruff format --check dms hud tests benchmarks
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/python -m pytest
