@@ -1,0 +1,64 @@
+"""One realistic message of each catalog entry: a driver glancing at the infotainment
+screen at motorway speed. Used by ``dms bus demo``, the benchmark and tests."""
+
+from __future__ import annotations
+
+from dms.bus.catalog import (
+    DmsDistraction,
+    DmsDrowsiness,
+    DmsFaceState,
+    DmsStatus,
+    EcuAdas,
+    EcuHmi,
+    EcuMrm,
+    VehState,
+)
+from dms.bus.enums import (
+    AlertKind,
+    AlertLevel,
+    Chime,
+    DmsFault,
+    DmsState,
+    DriverInput,
+    Fallback,
+    GazeZone,
+    MrmState,
+    Sensitivity,
+    TurnSignal,
+    UnresponsiveReason,
+)
+from dms.bus.signals import Message
+
+__all__ = ["example_messages"]
+
+
+def example_messages() -> list[Message]:
+    return [
+        EcuMrm(MrmState.INACTIVE, 0.0, 1, False, False),
+        EcuHmi(AlertLevel.VISUAL, AlertKind.DISTRACTION, Chime.NONE, False, False, False, 0),
+        EcuAdas(Sensitivity.HIGH, Sensitivity.HIGH, False, True, Fallback.NONE),
+        DmsFaceState(
+            face_present=True,
+            confidence_prob=0.97,
+            eyes_visible=True,
+            eyes_closed=False,
+            eye_open_left_ratio=0.86,
+            eye_open_right_ratio=0.84,
+            mouth_open_ratio=0.05,
+            smile_ratio=0.1,
+            head_yaw_deg=-28.4,
+            head_pitch_deg=14.2,
+            head_roll_deg=-2.5,
+            gaze_yaw_deg=-35.0,
+            gaze_pitch_deg=22.5,
+            gaze_zone=GazeZone.INFOTAINMENT,
+        ),
+        DmsDistraction(1, False, GazeZone.INFOTAINMENT, 2.4, 2.4, 6.1, 0.0, False, False, False),
+        DmsDrowsiness(
+            3, 4.2, 17.5, 180, 1, 0.0, False, False, False, UnresponsiveReason.NONE, False, 0, 1
+        ),
+        DmsStatus(DmsState.ACTIVE, DmsFault.NONE, 30.0, 100, 0.0),
+        VehState(
+            27.8, -0.2, 15320.4, 1, 3, 0.12, False, TurnSignal.OFF, DriverInput.STEERING, True, True
+        ),
+    ]

@@ -1,0 +1,38 @@
+"""The ``dms`` command: thin subcommands that parse, wire and run."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from dms import __version__
+from dms.cli import bus_cmd
+from dms.errors import DmsError
+
+__all__ = ["main"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dms",
+        description="Open driver-monitoring system simulator: an on-module face model that "
+        "speaks metadata over a CAN-like msgpack bus.",
+    )
+    parser.add_argument("--version", action="version", version=f"dms {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    bus_cmd.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.run(args)
+    except DmsError as exc:
+        print(f"dms: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return code

@@ -1,0 +1,207 @@
+"""``dms bus``: catalog, dump, record, play and demo."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from typing import Any, TextIO
+
+import can
+
+from dms.bus import (
+    CATALOG,
+    FrameStatus,
+    Publisher,
+    Receiver,
+    load_key,
+    open_bus,
+    play,
+    read_frames,
+    record,
+)
+from dms.bus.docs import catalog_json, catalog_markdown
+from dms.bus.dump import message_values, reception_json, reception_line
+from dms.bus.examples import example_messages
+from dms.bus.keys import MIN_KEY_BYTES
+
+__all__ = ["register"]
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    bus = commands.add_parser("bus", help="inspect, record and replay the CAN-like bus")
+    sub = bus.add_subparsers(dest="bus_command", required=True, metavar="BUS_COMMAND")
+
+    catalog = sub.add_parser("catalog", help="print the message catalog")
+    style = catalog.add_mutually_exclusive_group()
+    style.add_argument("--markdown", action="store_true", help="as Markdown (docs/bus.md)")
+    style.add_argument("--json", action="store_true", help="as JSON")
+    catalog.set_defaults(run=_catalog)
+
+    dump = sub.add_parser("dump", help="decode frames from a bus or a log file, like candump")
+    source = dump.add_mutually_exclusive_group(required=True)
+    source.add_argument(
+        "--bus", metavar="SPEC", help="listen on a bus, e.g. udp_multicast:239.74.163.2"
+    )
+    source.add_argument("file", nargs="?", help="a log file (.blf, .asc, .csv, .log, .trc)")
+    dump.add_argument("--json", action="store_true", help="one JSON object per frame")
+    dump.add_argument("--seconds", type=float, help="stop listening after this long")
+    dump.add_argument("--count", type=int, help="stop after this many frames")
+    _key_argument(dump)
+    dump.set_defaults(run=_dump)
+
+    rec = sub.add_parser("record", help="record a bus to a log file")
+    rec.add_argument("--bus", metavar="SPEC", required=True)
+    rec.add_argument("-o", "--output", required=True, help="log file; format from the suffix")
+    rec.add_argument("--seconds", type=float, help="stop after this long (default: Ctrl-C)")
+    rec.set_defaults(run=_record)
+
+    pl = sub.add_parser("play", help="send the frames of a log file on a bus")
+    pl.add_argument("file")
+    pl.add_argument("--bus", metavar="SPEC", required=True)
+    pl.add_argument("--speed", type=float, default=1.0, help="time factor; 0 = as fast as possible")
+    pl.set_defaults(run=_play)
+
+    demo = sub.add_parser("demo", help="send one message of every catalog entry and decode it")
+    demo.add_argument("--bus", metavar="SPEC", default="virtual:dms-demo")
+    demo.set_defaults(run=_demo)
+
+
+def _key_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--key-file",
+        help="hex bus key for authenticated frames (default: $DMS_BUS_KEY; none: plain frames)",
+    )
+
+
+def _catalog(args: argparse.Namespace) -> int:
+    if args.markdown:
+        sys.stdout.write(catalog_markdown())
+    elif args.json:
+        json.dump(catalog_json(), sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        for spec in CATALOG:
+            auth = " auth" if spec.authenticated else ""
+            print(
+                f"0x{spec.can_id:03X} {spec.name:<16} {spec.period_ms:>5} ms  {spec.sender}{auth}"
+            )
+            for signal in spec.signals:
+                unit = f" [{signal.unit}]" if signal.unit and signal.unit != "1" else ""
+                print(f"      {signal.name}{unit}  {signal.minimum:g}..{signal.maximum:g}")
+    return 0
+
+
+def _listen(bus: can.BusABC, seconds: float | None, count: int | None) -> Iterator[can.Message]:
+    deadline = None if seconds is None else time.monotonic() + seconds
+    received = 0
+    while count is None or received < count:
+        remaining = None if deadline is None else deadline - time.monotonic()
+        if remaining is not None and remaining <= 0:
+            return
+        frame = bus.recv(timeout=0.2 if remaining is None else min(0.2, remaining))
+        if frame is not None:
+            received += 1
+            yield frame
+
+
+def _dump(args: argparse.Namespace) -> int:
+    receiver = Receiver(key=load_key(args.key_file))
+    if args.bus:
+        with open_bus(args.bus) as bus:
+            _print_frames(_listen(bus, args.seconds, args.count), receiver, args.json, sys.stdout)
+    else:
+        frames: Iterable[can.Message] = read_frames(args.file)
+        if args.count is not None:
+            frames = (frame for i, frame in enumerate(frames) if i < args.count)
+        _print_frames(frames, receiver, args.json, sys.stdout)
+    _print_summary(receiver, sys.stderr)
+    return 0
+
+
+def _print_frames(
+    frames: Iterable[can.Message], receiver: Receiver, as_json: bool, out: TextIO
+) -> None:
+    for frame in frames:
+        reception = receiver.receive_can(frame)
+        data = b"" if reception.message is not None else bytes(frame.data)
+        if as_json:
+            out.write(json.dumps(reception_json(reception, data)) + "\n")
+        else:
+            out.write(reception_line(reception, data) + "\n")
+        out.flush()
+
+
+def _print_summary(receiver: Receiver, out: TextIO) -> None:
+    totals: dict[FrameStatus, int] = {}
+    for (_, status), n in receiver.counts.items():
+        totals[status] = totals.get(status, 0) + n
+    summary = ", ".join(f"{n} {status.value}" for status, n in sorted(totals.items()))
+    out.write(f"{sum(totals.values())} frames: {summary or 'none'}\n")
+
+
+def _record(args: argparse.Namespace) -> int:
+    with open_bus(args.bus) as bus:
+        try:
+            frames = record(bus, args.output, seconds=args.seconds)
+        except KeyboardInterrupt:
+            frames = -1
+    if frames >= 0:
+        print(f"recorded {frames} frames to {args.output}", file=sys.stderr)
+    return 0
+
+
+def _play(args: argparse.Namespace) -> int:
+    with open_bus(args.bus) as bus:
+        frames = play(args.file, bus, speed=args.speed)
+    print(f"sent {frames} frames from {args.file}", file=sys.stderr)
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    """Encode one message of every entry, send it, receive it, decode it, print a table."""
+    key = load_key() or os.urandom(MIN_KEY_BYTES)  # an ephemeral key shows the MACs at work
+    with open_bus(args.bus) as sender_bus, open_bus(args.bus) as receiver_bus:
+        publisher = Publisher(sender_bus, key=key)
+        receiver = Receiver(key=key)
+        rows: list[tuple[str, ...]] = []
+        t0 = time.time()
+        for message in example_messages():
+            sent = publisher.send(message, t0)
+            frame = receiver_bus.recv(timeout=1.0)
+            if frame is None:
+                rows.append((message.SPEC.name, f"0x{sent.arbitration_id:03X}", "-", "lost", ""))
+                continue
+            reception = receiver.receive_can(frame)
+            values = message_values(reception.message) if reception.message is not None else {}
+            rows.append(
+                (
+                    reception.name,
+                    f"0x{frame.arbitration_id:03X}",
+                    str(len(frame.data)),
+                    reception.status.value,
+                    " ".join(f"{k}={_short(v)}" for k, v in values.items()),
+                )
+            )
+    _print_table(("message", "id", "bytes", "status", "decoded signals"), rows)
+    bad = sum(1 for row in rows if row[3] != FrameStatus.OK.value)
+    print(f"\n{len(rows)} messages over {args.bus}: {len(rows) - bad} ok, {bad} not ok")
+    return 0 if bad == 0 else 1
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, list):
+        return "|".join(value) or "NONE"
+    return str(value)
+
+
+def _print_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header) - 1)]
+    for row in [header, *rows]:
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        print("  ".join([*cells, row[-1]]))
