@@ -1,0 +1,160 @@
+"""Sequence checks, authentication and timeouts as a receiver sees them."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from dms.bus import (
+    BY_NAME,
+    DmsDistraction,
+    DmsFaceState,
+    FrameCodec,
+    FrameStatus,
+    HealthMonitor,
+    Publisher,
+    Receiver,
+    VehState,
+)
+from dms.bus.examples import example_messages
+from dms.bus.receiver import freshness_is_newer
+
+KEY = bytes(range(100, 132))
+EXAMPLES = {message.SPEC.name: message for message in example_messages()}
+FACE: DmsFaceState = EXAMPLES["DMS_FaceState"]  # type: ignore[assignment]
+VEH: VehState = EXAMPLES["VEH_State"]  # type: ignore[assignment]
+
+
+def frames(
+    codec: FrameCodec, counters: list[int], freshness: list[int] | None = None
+) -> list[bytes]:
+    fresh = freshness or list(range(1000, 1000 + len(counters)))
+    return [
+        codec.encode(FACE if codec.spec.name == "DMS_FaceState" else VEH, c, f)
+        for c, f in zip(counters, fresh, strict=True)
+    ]
+
+
+def statuses(receiver: Receiver, can_id: int, data: list[bytes]) -> list[FrameStatus]:
+    return [receiver.receive(can_id, frame, t_s=i * 0.03).status for i, frame in enumerate(data)]
+
+
+def test_consecutive_counters_are_ok_across_the_wrap() -> None:
+    codec = FrameCodec(BY_NAME["DMS_FaceState"])
+    got = statuses(Receiver(), 0x100, frames(codec, [253, 254, 255, 0, 1]))
+    assert got == [FrameStatus.OK] * 5
+
+
+def test_a_repeated_counter_is_dropped_as_repeated() -> None:
+    codec = FrameCodec(BY_NAME["DMS_FaceState"])
+    receiver = Receiver()
+    got = statuses(receiver, 0x100, frames(codec, [10, 11, 11, 12]))
+    assert got == [FrameStatus.OK, FrameStatus.OK, FrameStatus.REPEATED, FrameStatus.OK]
+    assert receiver.count(FrameStatus.REPEATED, "DMS_FaceState") == 1
+
+
+def test_a_counter_jump_is_flagged_but_the_data_is_delivered() -> None:
+    codec = FrameCodec(BY_NAME["DMS_FaceState"])
+    receiver = Receiver()
+    receiver.receive(0x100, codec.encode(FACE, 10))
+    reception = receiver.receive(0x100, codec.encode(FACE, 14))
+    assert reception.status is FrameStatus.COUNTER_JUMP
+    assert reception.message == FACE
+    assert receiver.receive(0x100, codec.encode(FACE, 15)).status is FrameStatus.OK
+
+
+def test_a_forged_mac_is_a_mac_failure() -> None:
+    forger = FrameCodec(BY_NAME["VEH_State"], key=bytes(32))  # right layout, wrong key
+    receiver = Receiver(key=KEY)
+    reception = receiver.receive(0x200, forger.encode(VEH, 1, 5000))
+    assert reception.status is FrameStatus.MAC_FAILURE
+    assert reception.message is None
+    assert receiver.count(FrameStatus.MAC_FAILURE) == 1
+
+
+def test_a_plain_frame_for_an_authenticated_message_fails_authentication() -> None:
+    downgrade = FrameCodec(BY_NAME["VEH_State"], key=None).encode(VEH, 1)
+    assert Receiver(key=KEY).receive(0x200, downgrade).status is FrameStatus.MAC_FAILURE
+
+
+def test_a_replayed_frame_is_caught_by_its_freshness() -> None:
+    codec = FrameCodec(BY_NAME["VEH_State"], key=KEY)
+    receiver = Receiver(key=KEY)
+    old = codec.encode(VEH, 1, freshness=5000)
+    assert receiver.receive(0x200, old).status is FrameStatus.OK
+    assert receiver.receive(0x200, codec.encode(VEH, 2, freshness=5050)).status is FrameStatus.OK
+    replay = receiver.receive(0x200, old)
+    assert replay.status is FrameStatus.REPLAYED
+    assert replay.message is None
+    # A replay with a fresh counter but the old freshness is still a replay.
+    assert (
+        receiver.receive(0x200, codec.encode(VEH, 3, freshness=5050)).status is FrameStatus.REPLAYED
+    )
+
+
+def test_freshness_survives_the_32_bit_wrap() -> None:
+    assert freshness_is_newer(5, 2**32 - 10)
+    assert not freshness_is_newer(2**32 - 10, 5)
+    assert not freshness_is_newer(7, 7)
+
+
+def test_unknown_ids_are_counted_not_raised() -> None:
+    receiver = Receiver()
+    reception = receiver.receive(0x7FF, b"\x90\x00\x00\x00")
+    assert reception.status is FrameStatus.UNKNOWN_ID
+    assert receiver.count(FrameStatus.UNKNOWN_ID, "0x7FF") == 1
+
+
+def test_publisher_counters_and_freshness_advance_per_message() -> None:
+    publisher = Publisher(None, key=KEY)
+    receiver = Receiver(key=KEY)
+    for i in range(300):  # across the counter wrap
+        for message in (FACE, VEH):
+            frame = publisher.encode(message, t_s=100.0 + i * 0.0001)  # same ms: freshness bumps
+            assert receiver.receive_can(frame).status is FrameStatus.OK
+
+
+def test_health_monitor_times_out_after_three_missed_periods() -> None:
+    monitor = HealthMonitor(start_s=0.0)
+    receiver = Receiver(key=KEY)
+    publisher = Publisher(None, key=KEY)
+    message = DmsDistraction(
+        0, True, EXAMPLES["DMS_FaceState"].gaze_zone, 0, 0, 0, 2, False, False, False
+    )  # type: ignore[attr-defined]
+    period = DmsDistraction.SPEC.period_s
+    for k in range(10):
+        monitor.observe(receiver.receive_can(publisher.encode(message, t_s=k * period)))
+    last = 9 * period
+    assert not monitor.is_timed_out("DMS_Distraction", last + 3 * period - 1e-6)
+    assert monitor.is_timed_out("DMS_Distraction", last + 3 * period + 1e-3)
+
+
+def test_a_stream_that_never_starts_times_out_too() -> None:
+    monitor = HealthMonitor(start_s=10.0)
+    assert "DMS_Status" not in monitor.timed_out(10.25)
+    assert "DMS_Status" in monitor.timed_out(10.31)
+
+
+def test_corrupt_frames_do_not_keep_a_message_alive() -> None:
+    monitor = HealthMonitor(start_s=0.0)
+    receiver = Receiver()
+    good = FrameCodec(BY_NAME["DMS_FaceState"]).encode(FACE, 0)
+    monitor.observe(receiver.receive(0x100, good, t_s=0.0))
+    corrupt = bytes([good[0] ^ 0xFF]) + good[1:]
+    for k in range(1, 20):
+        monitor.observe(receiver.receive(0x100, corrupt, t_s=k * 0.033))
+    assert monitor.is_timed_out("DMS_FaceState", 19 * 0.033)
+    assert receiver.count(FrameStatus.CRC_ERROR, "DMS_FaceState") == 19
+
+
+@pytest.mark.parametrize("flag", ["is_extended_id", "is_remote_frame", "is_error_frame"])
+def test_frames_that_are_not_ours_are_counted_as_unknown(flag: str) -> None:
+    frame = Publisher(None).encode(FACE, t_s=0.0)
+    setattr(frame, flag, True)
+    assert Receiver().receive_can(frame).status is FrameStatus.UNKNOWN_ID
+
+
+def test_replace_keeps_types() -> None:
+    moved = dataclasses.replace(VEH, speed_mps=0.0)
+    assert Receiver().receive_can(Publisher(None).encode(moved, 0.0)).message == moved
