@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 export SDL_VIDEODRIVER ?= dummy
 export SDL_AUDIODRIVER ?= dummy
 
-.PHONY: demo test lint install
+.PHONY: demo test lint install model
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,5 +28,8 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check dms hud tests benchmarks
 	$(BIN)/mypy
 
-test: lint
+model: $(STAMP)
+	$(BIN)/dms model fetch
+
+test: lint model
 	$(BIN)/python -m pytest

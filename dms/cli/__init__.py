@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from dms import __version__
-from dms.cli import bus_cmd
+from dms.cli import bus_cmd, model_cmd, perception_cmd
 from dms.errors import DmsError
 
 __all__ = ["main"]
@@ -22,6 +22,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"dms {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     bus_cmd.register(commands)
+    model_cmd.register(commands)
+    perception_cmd.register(commands)
     return parser
 
 
