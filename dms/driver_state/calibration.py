@@ -1,0 +1,92 @@
+"""The driver's own road-ahead direction, learnt while driving.
+
+Cameras sit below or beside the line of sight and the face model reads frontal faces a
+few degrees pitched, so "straight ahead" differs per driver and per car. Like openpilot's
+driver-monitoring policy, we learn it from the driver's own behaviour: while the car
+moves, gaze rests on the road far more than anywhere else, so the most frequent gaze
+direction (the mode of a 1-degree histogram) is the road. Calibrated after 60 s of such
+frames; until then the best estimate so far is used (after a few seconds).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.ndimage import uniform_filter
+
+__all__ = ["CalibrationSettings", "NeutralPose"]
+
+
+@dataclass(frozen=True, slots=True)
+class CalibrationSettings:
+    needed_s: float = 60.0  # openpilot calibrates its driver pose over about a minute
+    first_estimate_s: float = 3.0
+    min_speed_mps: float = 5.0  # learn only while driving
+    span_deg: int = 60  # the histogram covers +-60 degrees
+    update_every_s: float = 1.0
+    cluster_deg: int = 5  # the road cluster spans about +-5 degrees around its peak
+    majority: float = 0.5  # the road cluster must hold at least this share of the samples
+
+
+class NeutralPose:
+    """Pure estimator: ``update(yaw, pitch, usable, dt_s) -> (neutral yaw, neutral pitch)``."""
+
+    def __init__(
+        self, settings: CalibrationSettings | None = None, prior: tuple[float, float] = (0.0, 0.0)
+    ) -> None:
+        self.settings = s = settings or CalibrationSettings()
+        size = 2 * s.span_deg + 1
+        self._histogram = np.zeros((size, size), dtype=np.float32)
+        self._samples_s = 0.0
+        self._since_update_s = 0.0
+        self.yaw_deg, self.pitch_deg = prior
+
+    @property
+    def progress(self) -> float:
+        """0..1: how much of the needed driving has been seen."""
+        return min(1.0, self._samples_s / self.settings.needed_s)
+
+    @property
+    def calibrated(self) -> bool:
+        return self._samples_s >= self.settings.needed_s
+
+    def update(
+        self, yaw_deg: float, pitch_deg: float, usable: bool, dt_s: float
+    ) -> tuple[float, float]:
+        s = self.settings
+        if usable:
+            row = round(pitch_deg) + s.span_deg
+            col = round(yaw_deg) + s.span_deg
+            if 0 <= row < self._histogram.shape[0] and 0 <= col < self._histogram.shape[1]:
+                self._histogram[row, col] += dt_s
+                self._samples_s += dt_s
+                self._since_update_s += dt_s
+        if self._since_update_s >= s.update_every_s and self._samples_s >= s.first_estimate_s:
+            self._since_update_s = 0.0
+            estimate = self._road_cluster()
+            if estimate is not None:
+                self.yaw_deg, self.pitch_deg = estimate
+        return self.yaw_deg, self.pitch_deg
+
+    def _road_cluster(self) -> tuple[float, float] | None:
+        """The centre of the heaviest +-5 degree cluster of gaze directions, when it holds a
+        clear majority of the samples (else no estimate: a long early glance must not pass
+        for the road). Cluster mass, not the raw peak: a road-watching gaze sways over
+        several degrees, a glance at a screen sits still and piles into few bins."""
+        s = self.settings
+        hist = self._histogram
+        reach = s.cluster_deg
+        mass = uniform_filter(hist, size=2 * reach + 1, mode="constant") * (2 * reach + 1) ** 2
+        row, col = np.unravel_index(int(np.argmax(mass)), mass.shape)
+        if float(mass[row, col]) < s.majority * self._samples_s:
+            return None
+        r0, r1 = max(0, int(row) - reach), min(hist.shape[0], int(row) + reach + 1)
+        c0, c1 = max(0, int(col) - reach), min(hist.shape[1], int(col) + reach + 1)
+        window = hist[r0:r1, c0:c1]
+        total = float(window.sum())
+        rows = np.arange(r0, r1, dtype=np.float64)[:, None]
+        cols = np.arange(c0, c1, dtype=np.float64)[None, :]
+        pitch = float((window * rows).sum()) / total - s.span_deg
+        yaw = float((window * cols).sum()) / total - s.span_deg
+        return yaw, pitch

@@ -1,0 +1,195 @@
+"""The driver monitor: all estimators behind one pure ``update``.
+
+Per frame it takes the face features, the vehicle speed and the frame's duration, and
+returns the driver's state with the events noticed on this frame. It decides what can
+be judged: no eye verdicts without a face or behind dark lenses; no eye-closure verdicts
+while the head is pitched far down (lowered lids look shut) or while laughing (squeezed
+eyes); gaze from the head alone when the eyes cannot be seen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from dms.bus.enums import DmsState, GazeZone, UnresponsiveReason
+from dms.driver_state.attention import AttentionSettings, AttentionState, AttentionTracker
+from dms.driver_state.cabin import Cabin
+from dms.driver_state.calibration import CalibrationSettings, NeutralPose
+from dms.driver_state.drowsiness import DrowsinessSettings, DrowsinessTracker
+from dms.driver_state.eyes import EyeSettings, EyeState, EyeTracker
+from dms.driver_state.types import Event, EventKind, FaceMeasurement
+from dms.driver_state.yawn import YawnDetector, YawnSettings, YawnState
+
+__all__ = ["DriverMonitor", "DriverState", "MonitorSettings"]
+
+
+@dataclass(frozen=True, slots=True)
+class MonitorSettings:
+    eyes: EyeSettings = field(default_factory=EyeSettings)
+    attention: AttentionSettings = field(default_factory=AttentionSettings)
+    yawn: YawnSettings = field(default_factory=YawnSettings)
+    drowsiness: DrowsinessSettings = field(default_factory=DrowsinessSettings)
+    calibration: CalibrationSettings = field(default_factory=CalibrationSettings)
+    cabin: Cabin = field(default_factory=Cabin)
+    # Looking down lowers the lids until they read as closed (measured: eyeBlink ~0.66).
+    look_down_gate_deg: float = 22.0
+    # Laughing squeezes the eyes (eyeBlink 0.56-0.70 for about a second, measured).
+    laugh_gate_smile: float = 0.5
+    # A face missing this long is "driver not visible" (a lost frame is not).
+    face_lost_after_s: float = 0.5
+    # Eyes hidden this long are "eyes not visible".
+    eyes_occluded_after_s: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class DriverState:
+    """Everything the DMS says about the driver at ``t_s``."""
+
+    t_s: float
+    dms_state: DmsState
+    face_present: bool
+    eyes_visible: bool
+    gaze_zone: GazeZone  # this frame's zone
+    head_yaw_deg: float  # relative to the calibrated road-ahead direction
+    head_pitch_deg: float
+    gaze_yaw_deg: float
+    gaze_pitch_deg: float
+    eyes: EyeState
+    attention: AttentionState
+    yawn: YawnState
+    drowsiness_level: int
+    unresponsive_reason: UnresponsiveReason
+    calibration: float  # 0..1
+    face_lost_s: float
+    events: tuple[Event, ...] = ()
+
+    @property
+    def unresponsive(self) -> bool:
+        return self.unresponsive_reason is not UnresponsiveReason.NONE
+
+
+class DriverMonitor:
+    """``update(face, speed_mps, dt_s) -> DriverState``; time comes from ``face.t_s``."""
+
+    def __init__(self, settings: MonitorSettings | None = None) -> None:
+        self.settings = s = settings or MonitorSettings()
+        self._eyes = EyeTracker(s.eyes)
+        self._attention = AttentionTracker(s.attention)
+        self._yawn = YawnDetector(s.yawn)
+        self._drowsiness = DrowsinessTracker(s.drowsiness)
+        self._neutral = NeutralPose(s.calibration)
+        self._classify = s.cabin.classifier()
+        self._missing_s = 0.0
+        self._face_lost = False
+        self._hidden_s = 0.0
+        self._eyes_hidden = False
+        self._eye_data_s = 0.0
+        self._was_calibrated = False
+
+    def update(self, face: FaceMeasurement, speed_mps: float, dt_s: float) -> DriverState:
+        s = self.settings
+        t_s = face.t_s
+        events: list[Event] = []
+        events += self._presence(face, t_s, dt_s)
+
+        present = face.face_present
+        eyes_visible = present and face.eyes_visible
+        gaze_yaw, gaze_pitch = (
+            (face.gaze_yaw_deg, face.gaze_pitch_deg)
+            if eyes_visible
+            else (face.head_yaw_deg, face.head_pitch_deg)
+        )
+        neutral_yaw, neutral_pitch = self._neutral.update(
+            gaze_yaw,
+            gaze_pitch,
+            usable=present and speed_mps >= s.calibration.min_speed_mps,
+            dt_s=dt_s,
+        )
+        if self._neutral.calibrated and not self._was_calibrated:
+            self._was_calibrated = True
+            events.append(Event(t_s, EventKind.CALIBRATED))
+        head_yaw, head_pitch = face.head_yaw_deg - neutral_yaw, face.head_pitch_deg - neutral_pitch
+        gaze_yaw, gaze_pitch = gaze_yaw - neutral_yaw, gaze_pitch - neutral_pitch
+        zone = self._classify(gaze_yaw, gaze_pitch) if present else GazeZone.UNKNOWN
+
+        judge_closure = (
+            eyes_visible and head_pitch < s.look_down_gate_deg and face.smile < s.laugh_gate_smile
+        )
+        closed = face.eyes_closed if judge_closure else None
+        if judge_closure:
+            self._eye_data_s += dt_s
+        openness = (face.eye_open_left + face.eye_open_right) / 2.0
+        eyes, eye_events = self._eyes.update(closed, openness, t_s, dt_s)
+        attention, attention_events = self._attention.update(zone, speed_mps, t_s, dt_s)
+        yawn = self._yawn.update(face.mouth_open if present else None, face.smile, dt_s)
+        events += eye_events
+        events += attention_events
+        if yawn.confirmed:
+            events.append(Event(t_s - yawn.open_s, EventKind.YAWN, duration_s=yawn.open_s))
+        level, level_events = self._drowsiness.update(eyes, events, self._eye_data_s, t_s)
+        events += level_events
+
+        if eyes.unresponsive:
+            reason = UnresponsiveReason.EYES_CLOSED
+        elif attention.gaze_away:
+            reason = UnresponsiveReason.GAZE_AWAY
+        else:
+            reason = UnresponsiveReason.NONE
+        return DriverState(
+            t_s=t_s,
+            dms_state=self._dms_state(),
+            face_present=present,
+            eyes_visible=eyes_visible,
+            gaze_zone=zone,
+            head_yaw_deg=head_yaw,
+            head_pitch_deg=head_pitch,
+            gaze_yaw_deg=gaze_yaw,
+            gaze_pitch_deg=gaze_pitch,
+            eyes=eyes,
+            attention=attention,
+            yawn=yawn,
+            drowsiness_level=level,
+            unresponsive_reason=reason,
+            calibration=self._neutral.progress,
+            face_lost_s=self._missing_s,
+            events=tuple(events),
+        )
+
+    def _presence(self, face: FaceMeasurement, t_s: float, dt_s: float) -> list[Event]:
+        s = self.settings
+        events = []
+        if face.face_present:
+            if self._face_lost:
+                events.append(Event(t_s, EventKind.FACE_FOUND, duration_s=self._missing_s))
+            self._missing_s = 0.0
+            self._face_lost = False
+        else:
+            self._missing_s += dt_s
+            if not self._face_lost and self._missing_s >= s.face_lost_after_s:
+                self._face_lost = True
+                events.append(Event(t_s, EventKind.FACE_LOST))
+        hidden = face.face_present and not face.eyes_visible
+        if hidden:
+            self._hidden_s += dt_s
+            if not self._eyes_hidden and self._hidden_s >= s.eyes_occluded_after_s:
+                self._eyes_hidden = True
+                events.append(Event(t_s, EventKind.EYES_OCCLUDED))
+        elif face.face_present:
+            if self._eyes_hidden:
+                events.append(Event(t_s, EventKind.EYES_VISIBLE, duration_s=self._hidden_s))
+            self._hidden_s = 0.0
+            self._eyes_hidden = False
+        return events
+
+    def _dms_state(self) -> DmsState:
+        if self._face_lost:
+            return DmsState.DRIVER_NOT_VISIBLE
+        if self._eyes_hidden:
+            return DmsState.EYES_NOT_VISIBLE
+        if not self._neutral.calibrated:
+            return DmsState.CALIBRATING
+        return DmsState.ACTIVE
+
+    def finish(self, t_s: float) -> list[Event]:
+        """Events still open at the end of a run (the last glance)."""
+        return self._attention.flush(t_s)

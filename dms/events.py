@@ -1,0 +1,56 @@
+"""Events: what the DMS and the car notice, as reports and expectations name them."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from dms.bus.enums import GazeZone
+
+__all__ = ["Event", "EventKind"]
+
+
+class EventKind(str, enum.Enum):
+    """Things the DMS notices, as they appear in reports and expectations."""
+
+    BLINK = "blink"
+    LONG_BLINK = "long_blink"
+    MICROSLEEP = "microsleep"
+    SLEEP = "sleep"
+    UNRESPONSIVE = "unresponsive"
+    YAWN = "yawn"
+    GLANCE = "glance"
+    LONG_DISTRACTION = "long_distraction"
+    VATS = "vats"
+    PHONE_USE = "phone_use"
+    DROWSINESS_LEVEL = "drowsiness_level"
+    FACE_LOST = "face_lost"
+    FACE_FOUND = "face_found"
+    EYES_OCCLUDED = "eyes_occluded"
+    EYES_VISIBLE = "eyes_visible"
+    CALIBRATED = "calibrated"
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """Something that happened at ``t_s``. Optional details depend on the kind: a glance
+    has its zone and duration, a drowsiness level change its level."""
+
+    t_s: float
+    kind: EventKind
+    duration_s: float | None = None
+    zone: GazeZone | None = None
+    level: int | None = None
+    reason: str | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        record: dict[str, object] = {"t_s": round(self.t_s, 3), "kind": self.kind.value}
+        if self.duration_s is not None:
+            record["duration_s"] = round(self.duration_s, 3)
+        if self.zone is not None:
+            record["zone"] = self.zone.name.lower()
+        if self.level is not None:
+            record["level"] = self.level
+        if self.reason is not None:
+            record["reason"] = self.reason
+        return record
