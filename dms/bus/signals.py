@@ -210,10 +210,24 @@ class MessageSpec:
     signals: tuple[Signal, ...]
     cls: type[Message]
     doc: str = ""
+    _limits: tuple[tuple[str, float, float], ...] = dataclasses.field(
+        default=(), init=False, repr=False, compare=False
+    )
 
     @property
     def period_s(self) -> float:
         return self.period_ms / 1000.0
+
+    @property
+    def limits(self) -> tuple[tuple[str, float, float], ...]:
+        """(name, min, max) of the numeric signals, for saturating senders."""
+        return self._limits
+
+    def __post_init__(self) -> None:
+        limits = tuple(
+            (s.name, s.minimum, s.maximum) for s in self.signals if s.kind in ("float", "int")
+        )
+        object.__setattr__(self, "_limits", limits)
 
     def signal(self, name: str) -> Signal:
         for signal in self.signals:
@@ -235,10 +249,10 @@ class Message:
         Senders use this for measured quantities (a head yaw beyond the signal's range is
         sent as the range limit, as a DBC sender would saturate), never for enumerations.
         """
-        for signal in cls.SPEC.signals:
-            if signal.kind in ("float", "int") and signal.name in values:
-                value = values[signal.name]
-                values[signal.name] = min(max(value, signal.minimum), signal.maximum)
+        for name, low, high in cls.SPEC.limits:
+            value = values.get(name)
+            if value is not None:
+                values[name] = low if value < low else high if value > high else value
         return cls(**values)
 
 

@@ -107,11 +107,10 @@ def head_pose_deg(matrix: np.ndarray) -> tuple[float, float, float]:
     axis that looks into the lens is rotated by the angle of its offset; that angle is
     removed, so pose means "relative to looking at the camera".
     """
-    r = matrix
-    pitch = math.degrees(math.atan2(float(r[2, 1]), float(r[2, 2])))
-    yaw = math.degrees(math.atan2(-float(r[2, 0]), math.hypot(float(r[2, 1]), float(r[2, 2]))))
-    roll = math.degrees(math.atan2(float(r[1, 0]), float(r[0, 0])))
-    x, y, z = float(r[0, 3]), float(r[1, 3]), float(r[2, 3])
+    (r00, _, _, x), (r10, _, _, y), (r20, r21, r22, z), _ = matrix.tolist()
+    pitch = math.degrees(math.atan2(r21, r22))
+    yaw = math.degrees(math.atan2(-r20, math.hypot(r21, r22)))
+    roll = math.degrees(math.atan2(r10, r00))
     if z < 0:  # the face is in front of the camera, as it always is for a real face
         yaw += math.degrees(math.atan2(x, -z))
         pitch -= math.degrees(math.atan2(y, -z))
@@ -126,9 +125,23 @@ def _eye_points(eye: EyeIndices) -> tuple[int, ...]:
     return (eye.outer, eye.inner, *eye.upper, *eye.lower, eye.iris)
 
 
-_EYE_POINTS = _eye_points(LEFT_EYE) + _eye_points(RIGHT_EYE)
 _PER_EYE = len(_eye_points(LEFT_EYE))
-_MOUTH_POINTS = (MOUTH.upper, MOUTH.lower, MOUTH.left, MOUTH.right)
+#: Cheek edges of the face mesh (the face's width) and the mouth's inner points.
+_FACE_EDGES = (234, 454)
+#: Every landmark a frame's features read, gathered in one go: left eye, right eye,
+#: mouth (upper, lower, left, right), face edges.
+_POINTS = np.array(
+    [
+        *_eye_points(LEFT_EYE),
+        *_eye_points(RIGHT_EYE),
+        MOUTH.upper,
+        MOUTH.lower,
+        MOUTH.left,
+        MOUTH.right,
+        *_FACE_EDGES,
+    ],
+    dtype=np.intp,
+)
 
 
 def _eye_aspect_ratio(p: list[Point]) -> float:
@@ -141,14 +154,18 @@ def _eye_aspect_ratio(p: list[Point]) -> float:
 
 
 def _iris_offset(p: list[Point]) -> float:
-    """Iris position along the eye, -1 at the image-left corner .. +1 at the image-right one."""
-    (ax, ay, _), (bx, by, _) = sorted((p[0], p[1]))
-    dx, dy = bx - ax, by - ay
-    length2 = dx * dx + dy * dy
+    """Iris position along the eye, -1 at the image-left corner .. +1 at the image-right one.
+
+    Measured in 3-D: the iris sits in front of the corners, so in the image alone a turned
+    head would shift it (parallax); along the 3-D eye axis it does not.
+    """
+    (ax, ay, az), (bx, by, bz) = sorted((p[0], p[1]))
+    dx, dy, dz = bx - ax, by - ay, bz - az
+    length2 = dx * dx + dy * dy + dz * dz
     if length2 <= 1e-9:
         return 0.0
-    ix, iy, _ = p[6]
-    return 2.0 * ((ix - ax) * dx + (iy - ay) * dy) / length2 - 1.0
+    ix, iy, iz = p[6]
+    return 2.0 * ((ix - ax) * dx + (iy - ay) * dy + (iz - az) * dz) / length2 - 1.0
 
 
 class _Baseline:
@@ -195,14 +212,14 @@ class FeatureExtractor:
         if observation is None:
             return FaceFeatures(t_s=t_s, face_present=False)
         s = self.settings
-        points = observation.landmarks
-        shapes = observation.blendshapes
+        points: list[Point] = observation.landmarks.take(_POINTS, axis=0).tolist()
+        shapes: list[float] = observation.blendshapes.tolist()
         yaw, pitch, roll = head_pose_deg(observation.matrix)
 
-        eye_points: list[Point] = points[_EYE_POINTS, :].tolist()
-        left, right = eye_points[:_PER_EYE], eye_points[_PER_EYE:]
+        left, right = points[:_PER_EYE], points[_PER_EYE : 2 * _PER_EYE]
+        mouth, edges = points[2 * _PER_EYE : 2 * _PER_EYE + 4], points[2 * _PER_EYE + 4 :]
         ears = (_eye_aspect_ratio(left), _eye_aspect_ratio(right))
-        blinks = (float(shapes[_BLINK_LEFT]), float(shapes[_BLINK_RIGHT]))
+        blinks = (shapes[_BLINK_LEFT], shapes[_BLINK_RIGHT])
         openness = []
         for i in range(2):
             ear_open = (ears[i] - s.ear_shut) / max(self._ear[i].value - s.ear_shut, 1e-3)
@@ -228,13 +245,14 @@ class FeatureExtractor:
         else:
             self._closed = mean_open < s.closed_below
 
-        jaw = float(shapes[_JAW_OPEN])
-        mar = _mouth_aspect_ratio(points[_MOUTH_POINTS, :2].tolist())
+        jaw = shapes[_JAW_OPEN]
+        mar = _mouth_aspect_ratio(mouth)
         mouth_open = min(1.0, max(0.0, jaw / s.jaw_open_full, mar / s.mar_full))
         iris = (_iris_offset(left) + _iris_offset(right)) / 2.0
-        look_down = float(shapes[_LOOK_DOWN[0]] + shapes[_LOOK_DOWN[1]]) / 2.0
-        look_up = float(shapes[_LOOK_UP[0]] + shapes[_LOOK_UP[1]]) / 2.0
-        width = observation.face_width_px
+        look_down = (shapes[_LOOK_DOWN[0]] + shapes[_LOOK_DOWN[1]]) / 2.0
+        look_up = (shapes[_LOOK_UP[0]] + shapes[_LOOK_UP[1]]) / 2.0
+        (x0, y0, _), (x1, y1, _) = edges
+        width = math.hypot(x1 - x0, y1 - y0)
         return FaceFeatures(
             t_s=t_s,
             face_present=True,
@@ -249,7 +267,7 @@ class FeatureExtractor:
             ear_right=ears[1],
             mouth_open=mouth_open,
             jaw_open=jaw,
-            smile=float(shapes[_SMILE[0]] + shapes[_SMILE[1]]) / 2.0,
+            smile=(shapes[_SMILE[0]] + shapes[_SMILE[1]]) / 2.0,
             look_down=look_down,
             head_yaw_deg=yaw,
             head_pitch_deg=pitch,
@@ -261,7 +279,8 @@ class FeatureExtractor:
         )
 
 
-def _mouth_aspect_ratio(p: list[list[float]]) -> float:
-    """Inner lip gap over inner mouth width; ``p``: upper, lower, left, right (x, y)."""
+def _mouth_aspect_ratio(p: list[Point]) -> float:
+    """Inner lip gap over inner mouth width, in 3-D so a turned head does not narrow the
+    mouth; ``p``: upper, lower, left, right."""
     width = math.dist(p[2], p[3])
     return math.dist(p[0], p[1]) / width if width > 1e-6 else 0.0

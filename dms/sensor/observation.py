@@ -111,8 +111,3 @@ class FaceObservation:
 
     def blendshape(self, name: str) -> float:
         return float(self.blendshapes[_INDEX[name]])
-
-    @property
-    def face_width_px(self) -> float:
-        xs = self.landmarks[:, 0]
-        return float(xs.max() - xs.min())
