@@ -20,8 +20,8 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
-demo: $(STAMP)
-	$(BIN)/dms bus demo
+demo: $(STAMP) model
+	$(BIN)/dms replay scenarios/showcase.yaml --report out/showcase
 
 lint: $(STAMP)
 	$(BIN)/ruff check dms hud tests benchmarks

@@ -8,10 +8,11 @@ from typing import Any
 
 from dms.sensor.features import FaceFeatures
 
-__all__ = ["plot_features"]
+__all__ = ["plot_features", "pyplot"]
 
 
-def _pyplot() -> Any:
+def pyplot() -> Any:
+    """matplotlib's pyplot on the file-only Agg backend (loaded on first use)."""
     import matplotlib
 
     matplotlib.use("Agg")  # files only: never needs a display
@@ -22,7 +23,7 @@ def _pyplot() -> Any:
 
 def plot_features(features: Sequence[FaceFeatures], path: Path, title: str = "") -> None:
     """Eye openness, mouth, head pose and gaze of a clip over time."""
-    plt = _pyplot()
+    plt = pyplot()
     t = [f.t_s for f in features]
     present = [f.face_present for f in features]
 

@@ -3,6 +3,7 @@
 Spec strings::
 
     virtual:NAME                 in-process (the default, ``virtual:dms``)
+    loopback:NAME                in-process without copies (dms's own backend, for replay)
     udp_multicast:GROUP          several processes or machines (IPv4 or IPv6 group)
     socketcan:IFACE              real CAN or vcan on Linux
     INTERFACE:CHANNEL            any other python-can interface
@@ -24,7 +25,7 @@ __all__ = ["DEFAULT_BUS", "DEFAULT_MULTICAST_GROUP", "BusSpec", "open_bus"]
 DEFAULT_BUS = "virtual:dms"
 #: python-can's own default IPv4 group for udp_multicast.
 DEFAULT_MULTICAST_GROUP = "239.74.163.2"
-_DEFAULT_CHANNELS = {"virtual": "dms", "udp_multicast": DEFAULT_MULTICAST_GROUP}
+_DEFAULT_CHANNELS = {"virtual": "dms", "loopback": "dms", "udp_multicast": DEFAULT_MULTICAST_GROUP}
 
 
 def _option_value(text: str) -> str | int | float | bool:

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from dms import __version__
-from dms.cli import bus_cmd, model_cmd, perception_cmd
+from dms.cli import bus_cmd, model_cmd, perception_cmd, replay_cmd
 from dms.errors import DmsError
 
 __all__ = ["main"]
@@ -24,6 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     bus_cmd.register(commands)
     model_cmd.register(commands)
     perception_cmd.register(commands)
+    replay_cmd.register(commands)
     return parser
 
 
@@ -37,4 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # output piped into `head` and the like: not an error
+        sys.stderr.close()
+        return 0
     return code

@@ -1,0 +1,108 @@
+"""``dms replay``: run scenarios faster than real time and check their expectations."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from dms.bus import load_key
+from dms.scenario.loader import load_scenario
+from dms.scenario.model import Scenario
+from dms.scenario.report import write_report
+from dms.scenario.runner import ReplayResult, run_scenario
+
+__all__ = ["register"]
+
+DEFAULT_REPORTS = Path("out")
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    replay = commands.add_parser(
+        "replay",
+        help="replay scenarios through the whole chain and check their expectations",
+        description="Exit status: 0 when every expectation holds, 1 when any fails, "
+        "2 for invalid input.",
+    )
+    replay.add_argument(
+        "scenarios", nargs="+", type=Path, metavar="SCENARIO", help="scenario YAML files"
+    )
+    replay.add_argument(
+        "--bus", metavar="SPEC", help="bus to run on (default: a private in-process bus)"
+    )
+    replay.add_argument(
+        "--report", type=Path, metavar="DIR", help="report directory (default: out/<scenario>)"
+    )
+    replay.add_argument(
+        "--log", type=Path, metavar="FILE.blf", help="record the bus with python-can"
+    )
+    replay.add_argument("--realtime", action="store_true", help="pace the replay to the wall clock")
+    replay.add_argument(
+        "--key-file", help="hex key for authenticated frames (default: $DMS_BUS_KEY)"
+    )
+    replay.set_defaults(run=_replay)
+
+
+def _replay(args: argparse.Namespace) -> int:
+    scenarios = [load_scenario(path) for path in args.scenarios]  # all valid before any runs
+    key = load_key(args.key_file)
+    several = len(scenarios) > 1
+    failed = 0
+    for scenario in scenarios:
+        stem = scenario.path.stem
+        report_dir = _report_dir(args.report, stem, several)
+        log = (
+            args.log.with_name(f"{args.log.stem}-{stem}{args.log.suffix}")
+            if args.log and several
+            else args.log
+        )
+        result = run_scenario(
+            scenario,
+            bus_spec=args.bus,
+            log_path=log,
+            key=key,
+            realtime=args.realtime,
+            progress=_progress(scenario),
+        )
+        report = write_report(result, report_dir)
+        _print_result(result, report)
+        failed += not result.passed
+    if several:
+        print(f"{len(scenarios) - failed} of {len(scenarios)} scenarios passed")
+    return 1 if failed else 0
+
+
+def _report_dir(base: Path | None, stem: str, several: bool) -> Path:
+    if base is None:
+        return DEFAULT_REPORTS / stem
+    return base / stem if several else base
+
+
+def _progress(scenario: Scenario) -> Callable[[float], None] | None:
+    """A one-line progress bar on a terminal, for runs long enough to want one."""
+    if scenario.duration_s < 120 or not sys.stderr.isatty():
+        return None
+
+    def show(t_s: float) -> None:
+        done = t_s / scenario.duration_s
+        bar = "#" * int(30 * done)
+        sys.stderr.write(f"\r{scenario.path.name}: [{bar:<30}] {100 * done:3.0f}%")
+        if t_s + 1.5 * scenario.duration_s / 100 >= scenario.duration_s:
+            sys.stderr.write("\r" + " " * 60 + "\r")
+        sys.stderr.flush()
+
+    return show
+
+
+def _print_result(result: ReplayResult, report: Path) -> None:
+    s = result.scenario
+    verdict = "pass" if result.passed else "FAIL"
+    print(
+        f"{verdict}  {s.path}: {s.duration_s:g} s in {result.wall_s:.2f} s "
+        f"({result.speedup:.0f}x real time), {len(result.events)} events"
+    )
+    for check in result.expectations:
+        mark = "ok  " if check.passed else "FAIL"
+        print(f"      {mark} {check.text}  [{check.explain()}]")
+    print(f"      report: {report}")

@@ -1,0 +1,261 @@
+"""Loading and validating scenario files; every error names file, line and reason."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import yaml
+
+from dms.bus.enums import GazeZone
+from dms.driver_state.cabin import Cabin
+from dms.errors import ScenarioError
+from dms.events import EventKind
+from dms.scenario.model import (
+    Behaviour,
+    BehaviourKind,
+    DriverProfile,
+    Expectation,
+    Scenario,
+    SensorProfile,
+    SpeedProfile,
+)
+from dms.scenario.yamlnodes import Fields, compose_file, where
+
+__all__ = ["EXPECTABLE_EVENTS", "load_scenario"]
+
+ZONES = {zone.name.lower(): zone for zone in GazeZone if zone is not GazeZone.UNKNOWN}
+#: Events an expectation may name; later layers (the vehicle) add theirs.
+EXPECTABLE_EVENTS: set[str] = {kind.value for kind in EventKind}
+
+_TOP_KEYS = (
+    "name",
+    "description",
+    "duration_s",
+    "fps",
+    "seed",
+    "driver",
+    "cabin",
+    "sensor",
+    "vehicle",
+    "timeline",
+    "expect",
+)
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and check a scenario file."""
+    path = Path(path)
+    top = Fields(path, compose_file(path))
+    duration = top.number("duration_s", minimum=1.0, maximum=24 * 3600.0)
+    fps = top.number("fps", 30.0, minimum=1.0, maximum=240.0)
+    scenario = Scenario(
+        path=path,
+        name=top.text("name", path.stem),
+        description=top.text("description", ""),
+        duration_s=duration,
+        fps=fps,
+        seed=top.integer("seed", 0, minimum=0),
+        driver=_driver(top.section("driver")),
+        sensor=_sensor(top.section("sensor")),
+        cabin=_cabin(top.section("cabin")),
+        speed=_speed(top.section("vehicle"), duration),
+        timeline=tuple(_behaviour(path, node, duration) for node in top.items("timeline")),
+        expectations=tuple(_expectation(path, node, duration) for node in top.items("expect")),
+    )
+    top.done(_TOP_KEYS)
+    return scenario
+
+
+def _driver(fields: Fields | None) -> DriverProfile:
+    if fields is None:
+        return DriverProfile()
+    default = DriverProfile()
+    profile = DriverProfile(
+        blink_rate_per_min=fields.number(
+            "blink_rate_per_min", default.blink_rate_per_min, minimum=0, maximum=60
+        ),
+        blink_duration_s=fields.number(
+            "blink_duration_s", default.blink_duration_s, minimum=0.05, maximum=0.5
+        ),
+        eye_aperture=fields.number("eye_aperture", default.eye_aperture, minimum=0.5, maximum=1.3),
+        neutral_yaw_deg=fields.number(
+            "neutral_yaw_deg", default.neutral_yaw_deg, minimum=-30, maximum=30
+        ),
+        neutral_pitch_deg=fields.number(
+            "neutral_pitch_deg", default.neutral_pitch_deg, minimum=-30, maximum=30
+        ),
+        neutral_roll_deg=fields.number(
+            "neutral_roll_deg", default.neutral_roll_deg, minimum=-30, maximum=30
+        ),
+    )
+    fields.done([f.name for f in dataclasses.fields(DriverProfile)])
+    return profile
+
+
+def _sensor(fields: Fields | None) -> SensorProfile:
+    if fields is None:
+        return SensorProfile()
+    default = SensorProfile()
+    profile = SensorProfile(
+        noise_px=fields.number("noise_px", default.noise_px, minimum=0, maximum=5),
+        dropout_rate=fields.number("dropout_rate", default.dropout_rate, minimum=0, maximum=0.5),
+    )
+    fields.done(("noise_px", "dropout_rate"))
+    return profile
+
+
+def _cabin(fields: Fields | None) -> Cabin:
+    if fields is None:
+        return Cabin()
+    side = fields.text("drive_side", "left", choices=("left", "right"))
+    fields.done(("drive_side",))
+    return Cabin(drive_side="left" if side == "left" else "right")
+
+
+def _speed(fields: Fields | None, duration: float) -> SpeedProfile:
+    if fields is None:
+        return SpeedProfile()
+    points: list[tuple[float, float]] = []
+    if fields.has("speed_kph"):
+        node = fields.node_of("speed_kph")
+        if isinstance(node, yaml.ScalarNode):
+            points = [(0.0, fields.number("speed_kph", minimum=0, maximum=250))]
+        elif isinstance(node, yaml.SequenceNode):
+            points = [_speed_point(fields, item) for item in node.value]
+        else:
+            raise fields.fail("speed_kph", "expected km/h, or a list of [t_s, km/h] points")
+        times = [t for t, _ in points]
+        if not points or times != sorted(times) or len(set(times)) != len(times):
+            raise fields.fail("speed_kph", "points must be given in strictly increasing time")
+    fields.done(("speed_kph", "sim"))
+    return SpeedProfile(tuple(points)) if points else SpeedProfile()
+
+
+def _speed_point(fields: Fields, item: yaml.Node) -> tuple[float, float]:
+    if not isinstance(item, yaml.SequenceNode) or len(item.value) != 2:
+        raise ScenarioError(
+            f"{where(fields.path, item)}: vehicle.speed_kph: each point is [t_s, km/h]"
+        )
+    try:
+        t, kph = (float(part.value) for part in item.value)
+    except (ValueError, AttributeError):
+        raise ScenarioError(
+            f"{where(fields.path, item)}: vehicle.speed_kph: [t_s, km/h] must be numbers"
+        ) from None
+    if t < 0 or not 0 <= kph <= 250:
+        raise ScenarioError(f"{where(fields.path, item)}: vehicle.speed_kph: t >= 0 and 0-250 km/h")
+    return t, kph
+
+
+# Default durations, and the keys each behaviour takes besides at_s/do/duration_s.
+_BEHAVIOUR_KEYS: dict[BehaviourKind, tuple[float | None, tuple[str, ...]]] = {
+    BehaviourKind.GLANCE: (None, ("zone", "movement")),
+    BehaviourKind.GLANCES: (None, ("zone", "movement", "count", "gap_s")),
+    BehaviourKind.DROWSINESS_RAMP: (None, ("intensity",)),
+    BehaviourKind.MICROSLEEP: (1.5, ()),
+    BehaviourKind.SLEEP: (None, ()),
+    BehaviourKind.YAWN: (5.0, ()),
+    BehaviourKind.TALK: (None, ()),
+    BehaviourKind.LAUGH: (2.0, ()),
+    BehaviourKind.PHONE: (None, ()),
+    BehaviourKind.FACE_LOST: (None, ()),
+    BehaviourKind.SUNGLASSES: (None, ()),
+}
+
+
+def _behaviour(path: Path, node: yaml.Node, scenario_s: float) -> Behaviour:
+    fields = Fields(path, node, "timeline entry")
+    kinds = [kind.value for kind in BehaviourKind]
+    kind = BehaviourKind(fields.text("do", choices=kinds))
+    default_duration, extra = _BEHAVIOUR_KEYS[kind]
+    at_s = fields.number("at_s", minimum=0.0, maximum=scenario_s)
+    if kind is BehaviourKind.SUNGLASSES and not fields.has("duration_s"):
+        duration = scenario_s - at_s  # on for the rest of the drive
+    else:
+        duration = fields.number("duration_s", default_duration, minimum=0.05)
+    zone = None
+    if "zone" in extra:
+        zone = ZONES[fields.text("zone", choices=list(ZONES))]
+        if zone is GazeZone.ROAD:
+            raise fields.fail("zone", "a glance goes away from the road")
+    behaviour = Behaviour(
+        kind=kind,
+        at_s=at_s,
+        duration_s=duration,
+        line=fields.line,
+        zone=zone,
+        movement=fields.text("movement", "owl", choices=("owl", "lizard"))
+        if "movement" in extra
+        else "owl",
+        count=fields.integer("count", 3, minimum=1) if "count" in extra else 1,
+        gap_s=fields.number("gap_s", 1.0, minimum=0.0) if "gap_s" in extra else 0.0,
+        intensity=fields.number("intensity", 1.0, minimum=0.0, maximum=1.0)
+        if "intensity" in extra
+        else 1.0,
+    )
+    if kind is BehaviourKind.MICROSLEEP and not 0.5 <= duration < 3.0:
+        raise fields.fail(
+            "duration_s", f"a microsleep lasts 0.5-3 s (longer is sleep), got {duration:g}"
+        )
+    if kind is BehaviourKind.SLEEP and duration < 3.0:
+        raise fields.fail("duration_s", f"sleep means eyes closed >= 3 s, got {duration:g}")
+    if behaviour.at_s + _span(behaviour) > scenario_s + 1e-9:
+        raise fields.fail(
+            "at_s",
+            f"{kind.value} runs to {behaviour.at_s + _span(behaviour):g} s, "
+            f"after the end ({scenario_s:g} s)",
+        )
+    fields.done(("at_s", "do", "duration_s", *extra))
+    return behaviour
+
+
+def _span(behaviour: Behaviour) -> float:
+    if behaviour.kind is BehaviourKind.GLANCES:
+        return behaviour.count * behaviour.duration_s + (behaviour.count - 1) * behaviour.gap_s
+    return behaviour.duration_s
+
+
+def _expectation(path: Path, node: yaml.Node, scenario_s: float) -> Expectation:
+    fields = Fields(path, node, "expect entry")
+    event = fields.text("event", choices=sorted(EXPECTABLE_EVENTS))
+    within = fields.pair("within_s")
+    if within is not None and within[1] > scenario_s + 1e-9:
+        raise fields.fail("within_s", f"ends after the scenario ({scenario_s:g} s)")
+    count = None
+    if fields.has("count"):
+        count = _count(fields)
+    never = fields.flag("never", False)
+    if never and count is not None:
+        raise fields.fail("never", "give either never or count")
+    zone = ZONES[fields.text("zone", choices=list(ZONES))] if fields.has("zone") else None
+    expectation = Expectation(
+        event=event,
+        line=fields.line,
+        within_s=within,
+        never=never,
+        count=count,
+        zone=zone,
+        min_level=fields.integer("min_level", minimum=1) if fields.has("min_level") else None,
+        max_level=fields.integer("max_level", minimum=1) if fields.has("max_level") else None,
+        min_duration_s=fields.number("min_duration_s", minimum=0.0)
+        if fields.has("min_duration_s")
+        else None,
+        reason=fields.text("reason") if fields.has("reason") else None,
+    )
+    fields.done([f.name for f in dataclasses.fields(Expectation) if f.name != "line"] + ["event"])
+    return expectation
+
+
+def _count(fields: Fields) -> tuple[int, int]:
+    node = fields.node_of("count")
+    if isinstance(node, yaml.ScalarNode):
+        exact = fields.integer("count", minimum=0)
+        return exact, exact
+    pair = fields.pair("count")
+    if pair is None:
+        raise fields.missing("count")
+    low, high = pair
+    if low < 0 or not low.is_integer() or not high.is_integer():
+        raise fields.fail("count", "expected whole numbers [min, max]")
+    return int(low), int(high)

@@ -1,0 +1,147 @@
+"""A scenario as typed data: what ``scenarios/*.yaml`` files hold (see docs/scenarios.md)."""
+
+from __future__ import annotations
+
+import bisect
+import enum
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dms.bus.enums import GazeZone
+from dms.driver_state.cabin import Cabin
+
+__all__ = [
+    "Behaviour",
+    "BehaviourKind",
+    "DriverProfile",
+    "Expectation",
+    "Scenario",
+    "SensorProfile",
+    "SpeedProfile",
+]
+
+KPH = 1 / 3.6
+
+
+class BehaviourKind(str, enum.Enum):
+    GLANCE = "glance"  # one glance to a zone
+    GLANCES = "glances"  # repeated glances to a zone (a VATS pattern)
+    DROWSINESS_RAMP = "drowsiness_ramp"  # fatigue grows: longer, more frequent blinks, yawns
+    MICROSLEEP = "microsleep"  # eyes closed for 1-3 s
+    SLEEP = "sleep"  # eyes closed, head sinking
+    YAWN = "yawn"
+    TALK = "talk"
+    LAUGH = "laugh"
+    PHONE = "phone"  # phone in the lap: repeated glances down
+    FACE_LOST = "face_lost"  # out of the camera's view
+    SUNGLASSES = "sunglasses"  # dark lenses on
+
+
+@dataclass(frozen=True, slots=True)
+class Behaviour:
+    """One timeline entry: ``kind`` from ``at_s`` for ``duration_s``."""
+
+    kind: BehaviourKind
+    at_s: float
+    duration_s: float
+    line: int  # where it stands in the file, for messages
+    zone: GazeZone | None = None
+    movement: str = "owl"  # owl: head-led; lizard: eye-led
+    count: int = 1
+    gap_s: float = 0.0
+    intensity: float = 1.0
+
+    @property
+    def end_s(self) -> float:
+        return self.at_s + self.duration_s
+
+
+@dataclass(frozen=True, slots=True)
+class DriverProfile:
+    blink_rate_per_min: float = 17.0  # alert drivers: 15-20 per minute
+    blink_duration_s: float = 0.1  # alert blinks: about 0.1 s eyes shut
+    eye_aperture: float = 1.0  # how far this driver's eyes open (1 = the template's)
+    neutral_yaw_deg: float = 0.0
+    neutral_pitch_deg: float = 8.0  # frontal faces read a few degrees pitched down
+    neutral_roll_deg: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class SensorProfile:
+    noise_px: float = 0.3  # landmark noise, pixels
+    dropout_rate: float = 0.0  # share of frames with no face found
+
+
+@dataclass(frozen=True, slots=True)
+class SpeedProfile:
+    """Vehicle speed over time: piecewise linear between (t_s, km/h) points."""
+
+    points: tuple[tuple[float, float], ...] = ((0.0, 100.0),)
+
+    def mps(self, t_s: float) -> float:
+        times = [t for t, _ in self.points]
+        i = bisect.bisect_right(times, t_s)
+        if i == 0:
+            return self.points[0][1] * KPH
+        if i == len(self.points):
+            return self.points[-1][1] * KPH
+        (t0, v0), (t1, v1) = self.points[i - 1], self.points[i]
+        return (v0 + (v1 - v0) * (t_s - t0) / (t1 - t0)) * KPH
+
+
+@dataclass(frozen=True, slots=True)
+class Expectation:
+    """An event that must (or must never) occur, optionally within a time window."""
+
+    event: str
+    line: int
+    within_s: tuple[float, float] | None = None
+    never: bool = False
+    count: tuple[int, int] | None = None  # (min, max) occurrences
+    zone: GazeZone | None = None
+    min_level: int | None = None
+    max_level: int | None = None
+    min_duration_s: float | None = None
+    reason: str | None = None
+
+    @property
+    def text(self) -> str:
+        parts = [self.event]
+        if self.zone is not None:
+            parts.append(f"to {self.zone.name.lower()}")
+        if self.min_level is not None:
+            parts.append(f"level >= {self.min_level}")
+        if self.max_level is not None:
+            parts.append(f"level <= {self.max_level}")
+        if self.min_duration_s is not None:
+            parts.append(f"lasting >= {self.min_duration_s:g} s")
+        if self.reason is not None:
+            parts.append(f"({self.reason})")
+        what = " ".join(parts)
+        when = f" within {self.within_s[0]:g}-{self.within_s[1]:g} s" if self.within_s else ""
+        if self.never:
+            return f"never {what}{when}"
+        if self.count is not None:
+            low, high = self.count
+            return f"{what}{when}: {low}-{high} times"
+        return f"{what}{when}"
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    path: Path
+    name: str
+    duration_s: float
+    fps: float
+    seed: int
+    description: str = ""
+    driver: DriverProfile = field(default_factory=DriverProfile)
+    sensor: SensorProfile = field(default_factory=SensorProfile)
+    cabin: Cabin = field(default_factory=Cabin)
+    speed: SpeedProfile = field(default_factory=SpeedProfile)
+    timeline: tuple[Behaviour, ...] = ()
+    expectations: tuple[Expectation, ...] = ()
+
+    @property
+    def frames(self) -> int:
+        return round(self.duration_s * self.fps)

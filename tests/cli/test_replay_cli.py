@@ -1,0 +1,68 @@
+"""`dms replay` as a user runs it: exit status, report, plot and bus log."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+SHORT = (
+    "duration_s: 15\nseed: 2\nvehicle: {speed_kph: 100}\n"
+    "timeline:\n  - {at_s: 5, do: glance, zone: infotainment, duration_s: 4}\n"
+)
+
+
+def dms(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "dms.cli", *args], capture_output=True, text=True, check=False
+    )
+
+
+def scenario(tmp_path: Path, expect: str) -> Path:
+    path = tmp_path / "drive.yaml"
+    path.write_text(SHORT + "expect:\n" + expect)
+    return path
+
+
+def test_a_passing_replay_exits_0_and_writes_report_plot_and_log(tmp_path: Path) -> None:
+    path = scenario(tmp_path, "  - {event: long_distraction, within_s: [7.9, 8.3]}\n")
+    report_dir, log = tmp_path / "report", tmp_path / "drive.blf"
+    result = dms("replay", str(path), "--report", str(report_dir), "--log", str(log))
+    assert result.returncode == 0, result.stdout + result.stderr
+    report = json.loads((report_dir / "report.json").read_text())
+    assert {"scenario", "duration_s", "wall_s", "events", "expectations"} <= set(report)
+    assert report["duration_s"] == 15
+    assert report["expectations"] == [
+        {
+            "text": "long_distraction within 7.9-8.3 s",
+            "pass": True,
+            "line": 7,
+            "found_at_s": report["expectations"][0]["found_at_s"],
+        }
+    ]
+    glances = [e for e in report["events"] if e["kind"] == "glance" and e["zone"] == "infotainment"]
+    assert len(glances) == 1 and 3.9 <= glances[0]["duration_s"] <= 4.1
+    assert (report_dir / "timeline.png").read_bytes()[:4] == b"\x89PNG"
+    dump = dms("bus", "dump", str(log), "--json", "--count", "50")
+    names = {json.loads(line)["name"] for line in dump.stdout.splitlines()}
+    assert {"DMS_FaceState", "DMS_Distraction", "VEH_State"} <= names
+
+
+def test_a_failing_expectation_exits_1_and_says_which(tmp_path: Path) -> None:
+    path = scenario(tmp_path, "  - {event: long_distraction, never: true}\n")
+    result = dms("replay", str(path), "--report", str(tmp_path / "r"))
+    assert result.returncode == 1
+    assert "FAIL never long_distraction" in result.stdout
+
+
+def test_invalid_input_exits_2_before_anything_runs(tmp_path: Path) -> None:
+    good = scenario(tmp_path, "  - {event: blink, count: [0, 100]}\n")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "duration_s: 15\ntimeline:\n  - {at_s: 5, do: glance, zone: infotainment, duration: 4}\n"
+    )
+    result = dms("replay", str(good), str(bad), "--report", str(tmp_path / "r"))
+    assert result.returncode == 2
+    assert "bad.yaml:3: timeline entry.duration_s: required" in result.stderr
+    assert not (tmp_path / "r").exists()
