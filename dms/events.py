@@ -5,13 +5,13 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from dms.bus.enums import GazeZone
+from dms.bus.enums import AlertKind, GazeZone
 
 __all__ = ["Event", "EventKind"]
 
 
 class EventKind(str, enum.Enum):
-    """Things the DMS notices, as they appear in reports and expectations."""
+    """Things the DMS and the car notice, as they appear in reports and expectations."""
 
     BLINK = "blink"
     LONG_BLINK = "long_blink"
@@ -29,6 +29,18 @@ class EventKind(str, enum.Enum):
     EYES_OCCLUDED = "eyes_occluded"
     EYES_VISIBLE = "eyes_visible"
     CALIBRATED = "calibrated"
+    # The car's response (the ECU and the vehicle).
+    WARNING = "warning"  # an alert starts or changes: level and alert kind
+    WARNING_CLEARED = "warning_cleared"
+    ADAS_SENSITIVITY = "adas_sensitivity"  # forward-collision sensitivity changes: level
+    MRM_STARTED = "mrm_started"
+    MRM_CANCELLED = "mrm_cancelled"
+    STANDSTILL = "standstill"
+    HAZARDS_ON = "hazards_on"
+    ECALL = "ecall"
+    LOCKOUT = "lockout"
+    DMS_UNAVAILABLE = "dms_unavailable"
+    DMS_AVAILABLE = "dms_available"
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +54,7 @@ class Event:
     zone: GazeZone | None = None
     level: int | None = None
     reason: str | None = None
+    alert: AlertKind | None = None  # for warnings
 
     def as_dict(self) -> dict[str, object]:
         record: dict[str, object] = {"t_s": round(self.t_s, 3), "kind": self.kind.value}
@@ -53,4 +66,6 @@ class Event:
             record["level"] = self.level
         if self.reason is not None:
             record["reason"] = self.reason
+        if self.alert is not None:
+            record["alert"] = self.alert.name.lower()
         return record

@@ -1,0 +1,121 @@
+"""What a vehicle simulator takes and gives, whatever the simulator (built-in, SUMO, CARLA)."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+
+from dms.bus import EcuMrm, VehState
+from dms.bus.enums import DriverInput, MrmState, TurnSignal
+
+__all__ = ["DriverControls", "MrmCommand", "Vehicle", "VehicleStatus"]
+
+STANDSTILL_MPS = 0.1
+
+
+@dataclass(frozen=True, slots=True)
+class DriverControls:
+    """What the human driver does this step (from a scenario, or a driving simulator)."""
+
+    target_speed_mps: float  # the speed the driver drives at (pedal or cruise control)
+    steering: bool = True  # hands on the wheel, steering
+    accelerator: bool = False
+    brake: bool = False
+    button: bool = False  # confirm / takeover button
+    ignition_on: bool = True
+
+    @property
+    def inputs(self) -> DriverInput:
+        flags = DriverInput.NONE
+        if self.steering:
+            flags |= DriverInput.STEERING
+        if self.accelerator:
+            flags |= DriverInput.ACCELERATOR
+        if self.brake:
+            flags |= DriverInput.BRAKE
+        if self.button:
+            flags |= DriverInput.BUTTON
+        return flags
+
+
+@dataclass(frozen=True, slots=True)
+class MrmCommand:
+    """The ECU's minimal-risk manoeuvre command (``ECU_Mrm`` on the bus)."""
+
+    state: MrmState = MrmState.INACTIVE
+    target_decel_mps2: float = 0.0
+    target_lane: int = 0
+    hazard_request: bool = False
+    ecall: bool = False
+
+    @property
+    def active(self) -> bool:
+        return self.state in (MrmState.LANE_CHANGE, MrmState.DECELERATING, MrmState.STANDSTILL)
+
+    @classmethod
+    def from_message(cls, message: EcuMrm) -> MrmCommand:
+        return cls(
+            message.state,
+            message.target_decel_mps2,
+            message.target_lane,
+            message.hazard_request,
+            message.ecall,
+        )
+
+    def message(self) -> EcuMrm:
+        return EcuMrm.saturated(
+            state=self.state,
+            target_decel_mps2=self.target_decel_mps2,
+            target_lane=self.target_lane,
+            hazard_request=self.hazard_request,
+            ecall=self.ecall,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class VehicleStatus:
+    """The vehicle's state after a step (``VEH_State`` on the bus)."""
+
+    speed_mps: float
+    accel_mps2: float
+    position_m: float
+    lane_index: int  # 0 = rightmost
+    lane_count: int
+    lane_offset_m: float  # + left of the lane centre
+    hazard_lights: bool
+    turn_signal: TurnSignal
+    driver_input: DriverInput
+    ignition_on: bool
+    assist_engaged: bool
+
+    @property
+    def standstill(self) -> bool:
+        return self.speed_mps < STANDSTILL_MPS
+
+    def message(self) -> VehState:
+        return VehState.saturated(
+            speed_mps=self.speed_mps,
+            accel_mps2=self.accel_mps2,
+            position_m=self.position_m,
+            lane_index=self.lane_index,
+            lane_count=self.lane_count,
+            lane_offset_m=self.lane_offset_m,
+            hazard_lights=self.hazard_lights,
+            turn_signal=self.turn_signal,
+            driver_input=self.driver_input,
+            ignition_on=self.ignition_on,
+            assist_engaged=self.assist_engaged,
+        )
+
+
+class Vehicle(ABC):
+    """A vehicle simulator: the driver's controls and the ECU's MRM command in, state out."""
+
+    name: str
+
+    @abstractmethod
+    def step(self, dt_s: float, controls: DriverControls, command: MrmCommand) -> VehicleStatus:
+        """Advance by ``dt_s`` seconds."""
+
+    def close(self) -> None:  # noqa: B027 - simulators without resources need nothing
+        """Release the simulator."""

@@ -1,0 +1,415 @@
+"""The ECU's response policy: the driver's state in, warnings, ADAS settings and a
+minimal-risk manoeuvre out. Pure: ``update(inputs) -> outputs``, no bus, no clock.
+
+Escalation follows Euro NCAP's driver-state protocol and openpilot's monitoring policy:
+level 1 visual -> level 2 visual and chime -> level 3 urgent (haptic, ADAS at maximum
+sensitivity) -> a minimal-risk manoeuvre (MRM) for an unresponsive driver: hazard lights,
+the rightmost lane where there is one, a controlled stop in lane, then an eCall.
+A DMS that stops talking (or talks nonsense) is "DMS unavailable": a telltale, no driver
+warnings from stale data, and the fallback cars without a driver camera use: hands-on-
+wheel monitoring (UN R79 hands-off warnings).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dms.bus import DmsDistraction, DmsDrowsiness, DmsStatus, EcuAdas, EcuHmi, VehState
+from dms.bus.enums import (
+    AlertKind,
+    AlertLevel,
+    Chime,
+    DmsState,
+    DriverInput,
+    Fallback,
+    MrmState,
+    Sensitivity,
+    UnresponsiveReason,
+)
+from dms.events import Event, EventKind
+from dms.vehicle.model import STANDSTILL_MPS, MrmCommand
+
+__all__ = ["EcuInputs", "EcuOutputs", "EcuPolicy", "EcuSettings"]
+
+KPH = 1 / 3.6
+
+
+@dataclass(frozen=True, slots=True)
+class EcuSettings:
+    # Distraction and drowsiness warnings only above 20 km/h (Reg. (EU) 2023/2590 ADDW
+    # operates from 20 km/h); nothing at standstill.
+    min_warning_speed_mps: float = 20.0 * KPH
+    # A distraction warning escalates while the driver keeps looking away (Euro NCAP
+    # expects escalation; openpilot steps from "pre-alert" to "alert" within seconds).
+    escalate_level2_after_s: float = 1.5
+    escalate_level3_after_s: float = 2.5
+    # Warnings clear only after sustained attention: >= 2 s eyes on the road (Euro NCAP).
+    clear_on_road_s: float = 2.0
+    # Drowsiness: DDAW (Reg. (EU) 2021/1341) may warn at KSS 7 and must at KSS >= 8.
+    drowsy_advisory_level: int = 7
+    drowsy_warning_level: int = 8
+    drowsy_alert_min_s: float = 5.0  # a drowsiness alert stays up at least this long
+    # MRM: starts within 1 s of an unresponsive driver (Euro NCAP); the flag must hold
+    # for this long first, so one bad message cannot stop a car.
+    unresponsive_confirm_s: float = 0.5
+    # A driver looking away is unresponsive only once an urgent warning has gone unheeded
+    # this long (Euro NCAP: no return of the eyes to the road within 3 s of a warning).
+    ignored_urgent_warning_s: float = 3.0
+    # Deceleration to a stop in lane: 2-3 m/s², within UN R79's risk-mitigation limits;
+    # gentler while moving to the rightmost lane.
+    mrm_decel_mps2: float = 2.5
+    mrm_lane_change_decel_mps2: float = 1.0
+    mrm_decel_limit_mps2: float = 3.0
+    ecall_after_standstill_s: float = 2.0
+    # A clear takeover: steering plus a pedal or the button, held this long, before standstill.
+    takeover_confirm_s: float = 0.5
+    cancelled_shown_s: float = 2.0
+    # Repeated level-3 alerts lock out assisted driving until the next ignition cycle
+    # (Euro NCAP driver engagement; openpilot locks out after repeated terminal alerts).
+    lockout_after_level3: int = 3
+    # DMS unavailable fallback: UN R79 hands-off warnings; the telltale is the visual stage,
+    # the acoustic one follows after 30 s without steering.
+    hands_off_acoustic_s: float = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class EcuInputs:
+    """The latest of each message the ECU listens to, and whether the DMS stream is sound."""
+
+    t_s: float
+    dms_ok: bool  # no timeouts and no CRC / MAC failures on the DMS messages lately
+    distraction: DmsDistraction | None = None
+    drowsiness: DmsDrowsiness | None = None
+    status: DmsStatus | None = None
+    vehicle: VehState | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EcuOutputs:
+    hmi: EcuHmi
+    adas: EcuAdas
+    mrm: MrmCommand
+    events: tuple[Event, ...] = ()
+
+
+_TAKEOVER_PEDALS = DriverInput.ACCELERATOR | DriverInput.BRAKE | DriverInput.BUTTON
+_CHIMES = {
+    AlertLevel.NONE: Chime.NONE,
+    AlertLevel.VISUAL: Chime.NONE,
+    AlertLevel.CHIME: Chime.REPEATED,
+    AlertLevel.URGENT: Chime.CONTINUOUS,
+}
+
+
+class EcuPolicy:
+    """Pure policy: ``update(inputs) -> EcuOutputs``; time comes from ``inputs.t_s``."""
+
+    def __init__(self, settings: EcuSettings | None = None) -> None:
+        self.settings = settings or EcuSettings()
+        self._distracted_since: float | None = None
+        self._urgent_since: float | None = None  # an urgent distraction warning stands since
+        self._on_road_since: float | None = None
+        self._drowsy_since: float | None = None
+        self._drowsy_alert = (AlertLevel.NONE, AlertKind.NONE)
+        self._unresponsive_since: float | None = None
+        self._mrm = MrmState.INACTIVE
+        self._mrm_changed_at = 0.0
+        self._standstill_since: float | None = None
+        self._takeover_since: float | None = None
+        self._ecall = False
+        self._hands_off_since: float | None = None
+        self._level3_count = 0
+        self._lockout = False
+        self._ignition = True
+        self._last_alert = (AlertLevel.NONE, AlertKind.NONE)
+        self._last_sensitivity = Sensitivity.NORMAL
+        self._dms_ok = True
+        self._hazards = False
+
+    # -- the policy --------------------------------------------------------------------
+
+    def update(self, inputs: EcuInputs) -> EcuOutputs:
+        t = inputs.t_s
+        events: list[Event] = []
+        vehicle = inputs.vehicle
+        speed = vehicle.speed_mps if vehicle is not None else 0.0
+        events += self._ignition_step(vehicle)
+        dms_ok = inputs.dms_ok and not (
+            inputs.status is not None and inputs.status.state is DmsState.SENSOR_FAULT
+        )
+        if dms_ok != self._dms_ok:
+            self._dms_ok = dms_ok
+            events.append(
+                Event(t, EventKind.DMS_AVAILABLE if dms_ok else EventKind.DMS_UNAVAILABLE)
+            )
+
+        if dms_ok:
+            alert = self._driver_alert(inputs, speed, t)
+            self._hands_off_since = None
+        else:
+            self._forget_driver_state()
+            alert = self._fallback_alert(vehicle, t)
+        events += self._mrm_step(inputs, vehicle, t)
+        if self._mrm in (MrmState.LANE_CHANGE, MrmState.DECELERATING, MrmState.STANDSTILL):
+            alert = (AlertLevel.URGENT, AlertKind.UNRESPONSIVE)
+        events += self._alert_events(alert, t)
+        hmi, adas = self._displays(alert, dms_ok)
+        if adas.fcw_sensitivity is not self._last_sensitivity:
+            self._last_sensitivity = adas.fcw_sensitivity
+            events.append(Event(t, EventKind.ADAS_SENSITIVITY, level=int(adas.fcw_sensitivity)))
+        if vehicle is not None and vehicle.hazard_lights and not self._hazards:
+            events.append(Event(t, EventKind.HAZARDS_ON))
+        self._hazards = vehicle is not None and vehicle.hazard_lights
+        return EcuOutputs(hmi, adas, self._command(vehicle), tuple(events))
+
+    def _driver_alert(
+        self, inputs: EcuInputs, speed: float, t: float
+    ) -> tuple[AlertLevel, AlertKind]:
+        s = self.settings
+        moving = speed >= s.min_warning_speed_mps
+        candidates = [(AlertLevel.NONE, AlertKind.NONE)]
+        distraction, drowsiness = inputs.distraction, inputs.drowsiness
+        if distraction is not None:
+            candidates.append(self._distraction_alert(distraction, moving, t))
+        if drowsiness is not None:
+            candidates.append(self._drowsiness_alert(drowsiness, moving, t))
+        if self._unresponsive_now(inputs, t) and speed >= STANDSTILL_MPS:
+            candidates.append((AlertLevel.URGENT, AlertKind.UNRESPONSIVE))
+        # Highest level first; at equal level the more serious kind (higher enum value).
+        return max(candidates, key=lambda alert: (alert[0], alert[1]))
+
+    def _distraction_alert(
+        self, d: DmsDistraction, moving: bool, t: float
+    ) -> tuple[AlertLevel, AlertKind]:
+        s = self.settings
+        if d.eyes_on_road:
+            self._on_road_since = self._on_road_since if self._on_road_since is not None else t
+        else:
+            self._on_road_since = None
+        flagged = d.long_distraction or d.vats or d.phone_use or d.distraction_level >= 3
+        if flagged and moving and self._distracted_since is None:
+            self._distracted_since = t
+        if self._distracted_since is not None:
+            recovered = (
+                self._on_road_since is not None and t - self._on_road_since >= s.clear_on_road_s
+            )
+            if recovered or not moving:
+                self._distracted_since = None
+        if self._distracted_since is None:
+            self._urgent_since = None
+            return AlertLevel.NONE, AlertKind.NONE
+        kind = AlertKind.PHONE_USE if d.phone_use else AlertKind.DISTRACTION
+        if d.eyes_on_road:  # looking back: hold the level reached, do not escalate further
+            self._urgent_since = None
+            return self._last_alert if self._last_alert[1] is kind else (AlertLevel.VISUAL, kind)
+        held = t - self._distracted_since
+        if held >= s.escalate_level3_after_s:
+            self._urgent_since = self._urgent_since if self._urgent_since is not None else t
+            return AlertLevel.URGENT, kind
+        if held >= s.escalate_level2_after_s:
+            return AlertLevel.CHIME, kind
+        return AlertLevel.VISUAL, kind
+
+    def _drowsiness_alert(
+        self, d: DmsDrowsiness, moving: bool, t: float
+    ) -> tuple[AlertLevel, AlertKind]:
+        s = self.settings
+        if d.sleep:
+            now = (AlertLevel.URGENT, AlertKind.DROWSINESS)
+        elif d.microsleep or d.drowsiness_level >= s.drowsy_warning_level:
+            now = (AlertLevel.CHIME, AlertKind.DROWSINESS)
+        elif d.drowsiness_level >= s.drowsy_advisory_level:
+            now = (AlertLevel.VISUAL, AlertKind.DROWSINESS_ADVISORY)
+        else:
+            now = (AlertLevel.NONE, AlertKind.NONE)
+        if not moving:
+            now = (AlertLevel.NONE, AlertKind.NONE)
+        if now[0] >= self._drowsy_alert[0]:
+            self._drowsy_alert = now
+            self._drowsy_since = t
+        elif self._drowsy_since is None or t - self._drowsy_since >= s.drowsy_alert_min_s:
+            self._drowsy_alert = now  # lower only after the alert has stood its minimum
+            self._drowsy_since = t
+        return self._drowsy_alert
+
+    def _unresponsive_now(self, inputs: EcuInputs, t: float) -> bool:
+        """Eyes closed >= 6 s (the DMS's verdict), or an urgent distraction warning ignored."""
+        drowsiness = inputs.drowsiness
+        if (
+            drowsiness is not None
+            and drowsiness.unresponsive_reason is UnresponsiveReason.EYES_CLOSED
+        ):
+            return True
+        ignored = (
+            self._urgent_since is not None
+            and t - self._urgent_since >= self.settings.ignored_urgent_warning_s
+        )
+        return ignored and drowsiness is not None and drowsiness.unresponsive
+
+    def _fallback_alert(self, vehicle: VehState | None, t: float) -> tuple[AlertLevel, AlertKind]:
+        """Without the DMS: the telltale, then UN R79-style hands-off warnings."""
+        s = self.settings
+        hands_on = vehicle is not None and DriverInput.STEERING in vehicle.driver_input
+        if hands_on or vehicle is None or vehicle.speed_mps < s.min_warning_speed_mps:
+            self._hands_off_since = None
+        elif self._hands_off_since is None:
+            self._hands_off_since = t
+        off = t - self._hands_off_since if self._hands_off_since is not None else 0.0
+        if off >= s.hands_off_acoustic_s:
+            return AlertLevel.CHIME, AlertKind.DMS_UNAVAILABLE
+        return AlertLevel.VISUAL, AlertKind.DMS_UNAVAILABLE
+
+    def _forget_driver_state(self) -> None:
+        """Stale DMS data must not raise or hold driver warnings."""
+        self._distracted_since = None
+        self._on_road_since = None
+        self._drowsy_alert = (AlertLevel.NONE, AlertKind.NONE)
+        self._drowsy_since = None
+        self._unresponsive_since = None
+        self._urgent_since = None
+
+    # -- the minimal-risk manoeuvre ------------------------------------------------------
+
+    def _mrm_step(self, inputs: EcuInputs, vehicle: VehState | None, t: float) -> list[Event]:
+        s = self.settings
+        events: list[Event] = []
+        unresponsive = self._dms_ok and self._unresponsive_now(inputs, t)
+        moving = vehicle is not None and vehicle.speed_mps >= STANDSTILL_MPS
+        if unresponsive and moving:
+            self._unresponsive_since = (
+                self._unresponsive_since if self._unresponsive_since is not None else t
+            )
+        else:
+            self._unresponsive_since = None
+
+        state = self._mrm
+        if state in (MrmState.INACTIVE, MrmState.CANCELLED):
+            if state is MrmState.CANCELLED and t - self._mrm_changed_at >= s.cancelled_shown_s:
+                self._set_mrm(MrmState.INACTIVE, t)
+            if (
+                self._unresponsive_since is not None
+                and t - self._unresponsive_since >= s.unresponsive_confirm_s
+            ):
+                first = (
+                    MrmState.LANE_CHANGE
+                    if vehicle is not None and vehicle.lane_index > 0
+                    else MrmState.DECELERATING
+                )
+                self._set_mrm(first, t)
+                self._ecall = False
+                self._standstill_since = None
+                events.append(Event(t, EventKind.MRM_STARTED, reason=first.name.lower()))
+            return events
+
+        if state is not MrmState.STANDSTILL and self._takeover(vehicle, t):
+            self._set_mrm(MrmState.CANCELLED, t)
+            return [Event(t, EventKind.MRM_CANCELLED)]
+        if state is MrmState.LANE_CHANGE and vehicle is not None and vehicle.lane_index == 0:
+            self._set_mrm(MrmState.DECELERATING, t)
+        if (
+            vehicle is not None
+            and vehicle.speed_mps < STANDSTILL_MPS
+            and state is not MrmState.STANDSTILL
+        ):
+            self._set_mrm(MrmState.STANDSTILL, t)
+            self._standstill_since = t
+            events.append(Event(t, EventKind.STANDSTILL))
+        if (
+            self._mrm is MrmState.STANDSTILL
+            and not self._ecall
+            and self._standstill_since is not None
+            and t - self._standstill_since >= s.ecall_after_standstill_s
+        ):
+            self._ecall = True
+            events.append(Event(t, EventKind.ECALL))
+        return events
+
+    def _takeover(self, vehicle: VehState | None, t: float) -> bool:
+        s = self.settings
+        inputs = vehicle.driver_input if vehicle is not None else DriverInput.NONE
+        clear = DriverInput.STEERING in inputs and bool(inputs & _TAKEOVER_PEDALS)
+        if not clear:
+            self._takeover_since = None
+            return False
+        self._takeover_since = self._takeover_since if self._takeover_since is not None else t
+        return t - self._takeover_since >= s.takeover_confirm_s
+
+    def _set_mrm(self, state: MrmState, t: float) -> None:
+        self._mrm = state
+        self._mrm_changed_at = t
+
+    def _command(self, vehicle: VehState | None) -> MrmCommand:
+        s = self.settings
+        state = self._mrm
+        if state is MrmState.LANE_CHANGE:
+            decel = s.mrm_lane_change_decel_mps2
+        elif state in (MrmState.DECELERATING, MrmState.STANDSTILL):
+            decel = s.mrm_decel_mps2
+        else:
+            decel = 0.0
+        active = state in (MrmState.LANE_CHANGE, MrmState.DECELERATING, MrmState.STANDSTILL)
+        return MrmCommand(
+            state=state,
+            target_decel_mps2=min(decel, s.mrm_decel_limit_mps2),
+            target_lane=0,
+            hazard_request=active,
+            ecall=self._ecall,
+        )
+
+    # -- displays, counts and events -----------------------------------------------------
+
+    def _ignition_step(self, vehicle: VehState | None) -> list[Event]:
+        if vehicle is None:
+            return []
+        if vehicle.ignition_on and not self._ignition:  # a new ignition cycle
+            self._level3_count = 0
+            self._lockout = False
+        self._ignition = vehicle.ignition_on
+        return []
+
+    def _alert_events(self, alert: tuple[AlertLevel, AlertKind], t: float) -> list[Event]:
+        if alert == self._last_alert:
+            return []
+        events: list[Event] = []
+        level, kind = alert
+        if level is AlertLevel.NONE:
+            events.append(Event(t, EventKind.WARNING_CLEARED))
+        else:
+            events.append(Event(t, EventKind.WARNING, level=int(level), alert=kind))
+            if level is AlertLevel.URGENT and self._last_alert[0] is not AlertLevel.URGENT:
+                self._level3_count += 1
+                if self._level3_count >= self.settings.lockout_after_level3 and not self._lockout:
+                    self._lockout = True
+                    events.append(Event(t, EventKind.LOCKOUT, level=self._level3_count))
+        self._last_alert = alert
+        return events
+
+    def _displays(
+        self, alert: tuple[AlertLevel, AlertKind], dms_ok: bool
+    ) -> tuple[EcuHmi, EcuAdas]:
+        level, kind = alert
+        mrm = self._mrm in (MrmState.LANE_CHANGE, MrmState.DECELERATING, MrmState.STANDSTILL)
+        driver_alert = level if kind is not AlertKind.DMS_UNAVAILABLE else AlertLevel.NONE
+        if driver_alert is AlertLevel.URGENT or mrm:
+            sensitivity = Sensitivity.MAXIMUM
+        elif driver_alert is not AlertLevel.NONE or not dms_ok:
+            sensitivity = Sensitivity.HIGH
+        else:
+            sensitivity = Sensitivity.NORMAL
+        hmi = EcuHmi(
+            alert_level=level,
+            alert_kind=kind,
+            chime=_CHIMES[level],
+            haptic=level is AlertLevel.URGENT,
+            dms_unavailable=not dms_ok,
+            lockout=self._lockout,
+            level3_count=min(self._level3_count, 255),
+        )
+        adas = EcuAdas(
+            fcw_sensitivity=sensitivity,
+            ldw_sensitivity=sensitivity,
+            brake_prefill=driver_alert >= AlertLevel.CHIME or mrm,
+            assist_available=not self._lockout and not mrm,
+            fallback=Fallback.NONE if dms_ok else Fallback.HANDS_ON_WHEEL,
+        )
+        return hmi, adas

@@ -1,0 +1,221 @@
+"""The ECU's response policy, step by step on a simulated clock."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from dms.bus import DmsDistraction, DmsDrowsiness, DmsStatus, VehState
+from dms.bus.enums import (
+    AlertKind,
+    AlertLevel,
+    Chime,
+    DmsFault,
+    DmsState,
+    DriverInput,
+    Fallback,
+    GazeZone,
+    MrmState,
+    Sensitivity,
+    TurnSignal,
+    UnresponsiveReason,
+)
+from dms.events import Event, EventKind
+from dms.vehicle.policy import EcuInputs, EcuOutputs, EcuPolicy
+
+DT = 0.05
+ON_ROAD = DmsDistraction(0, True, GazeZone.ROAD, 5.0, 0.0, 0.0, 2.0, False, False, False)
+LONG = DmsDistraction(2, False, GazeZone.INFOTAINMENT, 3.0, 3.0, 3.0, 0.0, True, False, False)
+ALERT = DmsDrowsiness(
+    2, 3.0, 15.0, 100, 0, 0.0, False, False, False, UnresponsiveReason.NONE, False, 0, 0
+)
+STATUS = DmsStatus(DmsState.ACTIVE, DmsFault.NONE, 30.0, 100, 0.0)
+CAR = VehState(
+    27.8, 0.0, 1000.0, 1, 3, 0.0, False, TurnSignal.OFF, DriverInput.STEERING, True, True
+)
+
+
+def drive(
+    policy: EcuPolicy,
+    seconds: float,
+    start: float,
+    *,
+    distraction: DmsDistraction = ON_ROAD,
+    drowsiness: DmsDrowsiness = ALERT,
+    vehicle: VehState = CAR,
+    dms_ok: bool = True,
+) -> tuple[list[Event], EcuOutputs]:
+    events: list[Event] = []
+    out = None
+    for k in range(round(seconds / DT)):
+        out = policy.update(
+            EcuInputs(start + k * DT, dms_ok, distraction, drowsiness, STATUS, vehicle)
+        )
+        events += out.events
+    assert out is not None
+    return events, out
+
+
+def warnings(events: list[Event]) -> list[tuple[float, int | None, AlertKind | None]]:
+    return [(round(e.t_s, 2), e.level, e.alert) for e in events if e.kind is EventKind.WARNING]
+
+
+def test_a_long_distraction_warns_at_once_and_escalates_while_it_lasts() -> None:
+    policy = EcuPolicy()
+    drive(policy, 10.0, 0.0)
+    events, out = drive(policy, 3.0, 10.0, distraction=LONG)
+    assert warnings(events) == [
+        (10.0, 1, AlertKind.DISTRACTION),
+        (11.5, 2, AlertKind.DISTRACTION),
+        (12.5, 3, AlertKind.DISTRACTION),
+    ]
+    assert out.hmi.chime is Chime.CONTINUOUS and out.hmi.haptic
+    assert out.adas.fcw_sensitivity is Sensitivity.MAXIMUM
+
+
+def test_a_warning_clears_only_after_two_seconds_eyes_on_the_road() -> None:
+    policy = EcuPolicy()
+    drive(policy, 1.0, 0.0, distraction=LONG)
+    events, out = drive(policy, 3.0, 1.0)
+    (cleared,) = [e.t_s for e in events if e.kind is EventKind.WARNING_CLEARED]
+    assert 3.0 <= cleared <= 3.1
+    assert out.hmi.alert_level is AlertLevel.NONE
+
+
+def test_no_distraction_warning_at_10_kph_and_nothing_at_standstill() -> None:
+    slow = replace(CAR, speed_mps=10 / 3.6)
+    events, _ = drive(EcuPolicy(), 5.0, 0.0, distraction=LONG, vehicle=slow)
+    assert warnings(events) == []
+    stopped = replace(CAR, speed_mps=0.0)
+    sleepy = replace(ALERT, drowsiness_level=8, microsleep=True)
+    events, _ = drive(EcuPolicy(), 5.0, 0.0, distraction=LONG, drowsiness=sleepy, vehicle=stopped)
+    assert warnings(events) == []
+
+
+@pytest.mark.parametrize(
+    ("change", "level", "kind"),
+    [
+        ({"drowsiness_level": 7}, 1, AlertKind.DROWSINESS_ADVISORY),
+        ({"drowsiness_level": 8}, 2, AlertKind.DROWSINESS),
+        ({"microsleep": True}, 2, AlertKind.DROWSINESS),
+        ({"sleep": True, "eyes_closed_s": 3.0}, 3, AlertKind.DROWSINESS),
+    ],
+)
+def test_drowsiness_warnings_follow_ddaw(
+    change: dict[str, object], level: int, kind: AlertKind
+) -> None:
+    events, _ = drive(EcuPolicy(), 1.0, 0.0, drowsiness=replace(ALERT, **change))  # type: ignore[arg-type]
+    assert warnings(events) == [(0.0, level, kind)]
+
+
+def eyes_closed_unresponsive() -> DmsDrowsiness:
+    return replace(
+        ALERT,
+        sleep=True,
+        unresponsive=True,
+        unresponsive_reason=UnresponsiveReason.EYES_CLOSED,
+        eyes_closed_s=6.0,
+    )
+
+
+def test_an_unresponsive_driver_gets_an_mrm_within_a_second_lane_change_first() -> None:
+    policy = EcuPolicy()
+    events, out = drive(policy, 1.0, 0.0, drowsiness=eyes_closed_unresponsive())
+    (started,) = [e for e in events if e.kind is EventKind.MRM_STARTED]
+    assert started.t_s <= 1.0
+    assert out.mrm.state is MrmState.LANE_CHANGE and out.mrm.hazard_request
+    assert out.hmi.alert_kind is AlertKind.UNRESPONSIVE and out.hmi.alert_level is AlertLevel.URGENT
+    _, out = drive(
+        policy, 0.5, 1.0, drowsiness=eyes_closed_unresponsive(), vehicle=replace(CAR, lane_index=0)
+    )
+    assert out.mrm.state is MrmState.DECELERATING
+    assert 2.0 <= out.mrm.target_decel_mps2 <= 3.0
+    stopped = replace(CAR, lane_index=0, speed_mps=0.0)
+    events, out = drive(policy, 3.0, 1.5, drowsiness=eyes_closed_unresponsive(), vehicle=stopped)
+    kinds = [e.kind for e in events]
+    assert EventKind.STANDSTILL in kinds and EventKind.ECALL in kinds
+    assert out.mrm.state is MrmState.STANDSTILL and out.mrm.ecall
+
+
+def test_a_clear_takeover_cancels_the_mrm_before_standstill_but_not_after() -> None:
+    takeover = replace(CAR, driver_input=DriverInput.STEERING | DriverInput.ACCELERATOR)
+    policy = EcuPolicy()
+    drive(policy, 1.0, 0.0, drowsiness=eyes_closed_unresponsive())
+    events, out = drive(policy, 1.0, 1.0, vehicle=takeover)
+    assert [e.kind for e in events if e.kind is EventKind.MRM_CANCELLED]
+    assert out.mrm.state is MrmState.CANCELLED and not out.mrm.hazard_request
+    policy = EcuPolicy()
+    drive(
+        policy, 1.0, 0.0, drowsiness=eyes_closed_unresponsive(), vehicle=replace(CAR, lane_index=0)
+    )
+    drive(
+        policy,
+        1.0,
+        1.0,
+        drowsiness=eyes_closed_unresponsive(),
+        vehicle=replace(CAR, lane_index=0, speed_mps=0.0),
+    )
+    _, out = drive(policy, 2.0, 2.0, vehicle=replace(takeover, speed_mps=0.0))
+    assert out.mrm.state is MrmState.STANDSTILL
+
+
+def test_a_steering_touch_alone_is_not_a_takeover() -> None:
+    policy = EcuPolicy()
+    drive(policy, 1.0, 0.0, drowsiness=eyes_closed_unresponsive())
+    _, out = drive(policy, 2.0, 1.0, drowsiness=eyes_closed_unresponsive())
+    assert out.mrm.state is MrmState.LANE_CHANGE
+
+
+def test_looking_away_is_unresponsive_only_when_an_urgent_warning_is_ignored() -> None:
+    away = replace(ALERT, unresponsive=True, unresponsive_reason=UnresponsiveReason.GAZE_AWAY)
+    gone = replace(LONG, distraction_level=3)
+    policy = EcuPolicy()
+    events, _ = drive(policy, 5.0, 0.0, distraction=gone, drowsiness=away)
+    assert not [
+        e for e in events if e.kind is EventKind.MRM_STARTED
+    ]  # urgent at 2.5 s, not yet 3 s ignored
+    events, _ = drive(policy, 2.0, 5.0, distraction=gone, drowsiness=away)
+    (started,) = [e.t_s for e in events if e.kind is EventKind.MRM_STARTED]
+    assert 5.5 <= started <= 6.1
+
+
+def test_three_urgent_alerts_lock_out_assisted_driving_until_the_next_ignition() -> None:
+    sleeping = replace(ALERT, sleep=True)
+    policy = EcuPolicy()
+    t = 0.0
+    lockouts = []
+    for _ in range(3):
+        events, out = drive(policy, 1.0, t, drowsiness=sleeping)
+        lockouts += [e for e in events if e.kind is EventKind.LOCKOUT]
+        t += 1.0
+        drive(policy, 10.0, t)  # awake again: the alert stands its minimum, then clears
+        t += 10.0
+    assert len(lockouts) == 1
+    _, out = drive(policy, 0.5, t)
+    assert out.hmi.lockout and not out.adas.assist_available and out.hmi.level3_count == 3
+    drive(policy, 1.0, t + 1.0, vehicle=replace(CAR, ignition_on=False, speed_mps=0.0))
+    _, out = drive(policy, 1.0, t + 2.0)
+    assert not out.hmi.lockout and out.adas.assist_available
+
+
+def test_dms_unavailable_is_a_telltale_with_a_fallback_and_no_stale_warnings() -> None:
+    policy = EcuPolicy()
+    events, out = drive(policy, 5.0, 0.0, distraction=LONG, dms_ok=False)
+    assert [e.kind for e in events][:1] == [EventKind.DMS_UNAVAILABLE]
+    assert warnings(events) == [(0.0, 1, AlertKind.DMS_UNAVAILABLE)]
+    assert out.hmi.dms_unavailable and out.adas.fallback is Fallback.HANDS_ON_WHEEL
+    assert out.adas.fcw_sensitivity is Sensitivity.HIGH
+    hands_off = replace(CAR, driver_input=DriverInput.NONE)
+    events, out = drive(policy, 31.0, 5.0, vehicle=hands_off, dms_ok=False)
+    assert warnings(events) == [(35.0, 2, AlertKind.DMS_UNAVAILABLE)]
+    events, out = drive(policy, 1.0, 36.0)
+    assert EventKind.DMS_AVAILABLE in [e.kind for e in events] and not out.hmi.dms_unavailable
+
+
+def test_a_sensor_fault_status_is_dms_unavailable() -> None:
+    policy = EcuPolicy()
+    out = policy.update(
+        EcuInputs(0.0, True, ON_ROAD, ALERT, replace(STATUS, state=DmsState.SENSOR_FAULT), CAR)
+    )
+    assert out.hmi.dms_unavailable and EventKind.DMS_UNAVAILABLE in [e.kind for e in out.events]
