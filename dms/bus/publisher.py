@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Protocol
 
 import can
 
@@ -11,7 +12,13 @@ from dms.bus.codec import FrameCodec
 from dms.bus.signals import Message, MessageSpec
 from dms.errors import BusError, EncodeError
 
-__all__ = ["Publisher", "make_frame"]
+__all__ = ["FrameSink", "Publisher", "make_frame"]
+
+
+class FrameSink(Protocol):
+    """Where a publisher puts frames: a python-can bus, or something standing before one."""
+
+    def send(self, msg: can.Message, timeout: float | None = None) -> None: ...
 
 
 def make_frame(can_id: int, data: bytes, t_s: float) -> can.Message:
@@ -38,7 +45,7 @@ class Publisher:
 
     def __init__(
         self,
-        bus: can.BusABC | None,
+        bus: FrameSink | None,
         key: bytes | None = None,
         catalog: Iterable[MessageSpec] = CATALOG,
         taps: Iterable[Callable[[can.Message], None]] = (),

@@ -18,12 +18,12 @@ from dms.bus import (
     DmsDrowsiness,
     DmsFaceState,
     DmsStatus,
-    Message,
     Publisher,
     Receiver,
     VehState,
 )
 from dms.bus.enums import DmsFault, DmsState
+from dms.bus.schedule import PeriodicSchedule
 from dms.driver_state.monitor import DriverMonitor, DriverState, MonitorSettings
 from dms.driver_state.types import Event
 from dms.sensor.features import FaceFeatures, FeatureExtractor, FeatureSettings
@@ -57,7 +57,7 @@ class CameraModule:
         self._on_state = on_state
         self.speed_mps = 0.0
         self._last_t: float | None = None
-        self._due: dict[type[Message], float] = {}
+        self._schedule = PeriodicSchedule()
         self._fps = 0.0
         self._faults = DmsFault.NONE
         self.state: DriverState | None = None
@@ -94,20 +94,11 @@ class CameraModule:
         """No frame arrived (camera lost): say so on the bus instead of going silent."""
         self._poll_bus()
         self._faults |= DmsFault.CAMERA
-        if self._is_due(DmsStatus, t_s):
+        if self._schedule.due(DmsStatus, t_s):
             self._publisher.send(
                 DmsStatus(DmsState.SENSOR_FAULT, self._faults, 0.0, self._calibration_pct(), 0.0),
                 t_s,
             )
-
-    def _is_due(self, kind: type[Message], t_s: float) -> bool:
-        due = self._due.get(kind)
-        if due is not None and t_s + 1e-9 < due:
-            return False
-        period = kind.SPEC.period_s
-        # Keep the schedule on the period grid; after a gap, restart from now.
-        self._due[kind] = due + period if due is not None and t_s - due < period else t_s + period
-        return True
 
     def _calibration_pct(self) -> float:
         return 100.0 * self.state.calibration if self.state is not None else 0.0
@@ -135,7 +126,7 @@ class CameraModule:
             t_s,
         )
         attention = s.attention
-        if self._is_due(DmsDistraction, t_s):
+        if self._schedule.due(DmsDistraction, t_s):
             send(
                 DmsDistraction.saturated(
                     distraction_level=attention.level,
@@ -152,7 +143,7 @@ class CameraModule:
                 t_s,
             )
         eyes = s.eyes
-        if self._is_due(DmsDrowsiness, t_s):
+        if self._schedule.due(DmsDrowsiness, t_s):
             send(
                 DmsDrowsiness.saturated(
                     drowsiness_level=s.drowsiness_level,
@@ -171,7 +162,7 @@ class CameraModule:
                 ),
                 t_s,
             )
-        if self._is_due(DmsStatus, t_s):
+        if self._schedule.due(DmsStatus, t_s):
             send(
                 DmsStatus.saturated(
                     state=s.dms_state,

@@ -1,0 +1,99 @@
+"""The ECU on the bus: a thin runner around :class:`EcuPolicy`.
+
+It listens to the DMS messages and the vehicle state, judges the DMS stream's health
+(timeouts after three missed periods, CRC / MAC / replay failures), runs the policy and
+publishes ``ECU_Hmi``, ``ECU_Adas`` and ``ECU_Mrm`` at their periods.
+"""
+
+from __future__ import annotations
+
+import can
+
+from dms.bus import (
+    DmsDistraction,
+    DmsDrowsiness,
+    DmsStatus,
+    FrameStatus,
+    HealthMonitor,
+    Message,
+    Publisher,
+    Receiver,
+    VehState,
+)
+from dms.bus.catalog import CATALOG
+from dms.bus.schedule import PeriodicSchedule
+from dms.vehicle.policy import EcuInputs, EcuOutputs, EcuPolicy, EcuSettings
+
+__all__ = ["DMS_WATCHED", "EcuNode"]
+
+#: The DMS messages the ECU relies on; any of them missing or corrupt: DMS unavailable.
+DMS_WATCHED = ("DMS_Status", "DMS_Distraction", "DMS_Drowsiness")
+_INTEGRITY_FAILURES = frozenset(
+    {
+        FrameStatus.CRC_ERROR,
+        FrameStatus.MAC_FAILURE,
+        FrameStatus.REPLAYED,
+        FrameStatus.MALFORMED,
+        FrameStatus.OUT_OF_RANGE,
+    }
+)
+_PERIOD_S = {spec.name: spec.period_s for spec in CATALOG}
+
+
+class EcuNode:
+    """The vehicle ECU as a bus node."""
+
+    def __init__(
+        self,
+        bus: can.BusABC,
+        publisher: Publisher,
+        *,
+        key: bytes | None = None,
+        settings: EcuSettings | None = None,
+        start_s: float = 0.0,
+    ) -> None:
+        self._bus = bus
+        self._publisher = publisher
+        self._receiver = Receiver(key=key)
+        self._health = HealthMonitor(start_s)
+        self._policy = EcuPolicy(settings)
+        self._latest: dict[type[Message], Message] = {}
+        self._last_failure: dict[str, float] = {}
+        self._schedule = PeriodicSchedule()
+
+    def _listen(self) -> None:
+        while (frame := self._bus.recv(timeout=0.0)) is not None:
+            reception = self._receiver.receive_can(frame)
+            self._health.observe(reception)
+            if reception.message is not None:
+                self._latest[type(reception.message)] = reception.message
+            elif reception.status in _INTEGRITY_FAILURES:
+                self._last_failure[reception.name] = reception.t_s
+
+    def dms_ok(self, t_s: float) -> bool:
+        """No DMS message timed out, and none failed its checks within three periods."""
+        if self._health.timed_out(t_s, DMS_WATCHED):
+            return False
+        return not any(
+            t_s - self._last_failure[name] <= 3 * _PERIOD_S[name]
+            for name in DMS_WATCHED
+            if name in self._last_failure
+        )
+
+    def step(self, t_s: float) -> EcuOutputs:
+        self._listen()
+        latest = self._latest
+        outputs = self._policy.update(
+            EcuInputs(
+                t_s=t_s,
+                dms_ok=self.dms_ok(t_s),
+                distraction=latest.get(DmsDistraction),  # type: ignore[arg-type]
+                drowsiness=latest.get(DmsDrowsiness),  # type: ignore[arg-type]
+                status=latest.get(DmsStatus),  # type: ignore[arg-type]
+                vehicle=latest.get(VehState),  # type: ignore[arg-type]
+            )
+        )
+        for message in (outputs.mrm.message(), outputs.hmi, outputs.adas):
+            if self._schedule.due(type(message), t_s):
+                self._publisher.send(message, t_s)
+        return outputs

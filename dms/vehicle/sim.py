@@ -1,0 +1,45 @@
+"""A vehicle simulator on the bus: ``ECU_Mrm`` in, ``VEH_State`` out at its period."""
+
+from __future__ import annotations
+
+import can
+
+from dms.bus import EcuMrm, Publisher, Receiver, VehState
+from dms.bus.schedule import PeriodicSchedule
+from dms.vehicle.model import DriverControls, MrmCommand, Vehicle, VehicleStatus
+
+__all__ = ["SimNode"]
+
+
+class SimNode:
+    """Steps a :class:`Vehicle` every ``VEH_State`` period and publishes its state.
+
+    The last MRM command holds until the ECU sends another: a vehicle in a minimal-risk
+    manoeuvre keeps stopping if the ECU goes quiet.
+    """
+
+    def __init__(
+        self, vehicle: Vehicle, bus: can.BusABC, publisher: Publisher, *, key: bytes | None = None
+    ) -> None:
+        self.vehicle = vehicle
+        self._bus = bus
+        self._publisher = publisher
+        self._receiver = Receiver(key=key)
+        self._schedule = PeriodicSchedule()
+        self._command = MrmCommand()
+        self._last_t: float | None = None
+        self.status: VehicleStatus | None = None
+
+    def step(self, t_s: float, controls: DriverControls) -> VehicleStatus | None:
+        """Advance to ``t_s`` when a ``VEH_State`` is due; returns the new state then."""
+        while (frame := self._bus.recv(timeout=0.0)) is not None:
+            message = self._receiver.receive_can(frame).message
+            if isinstance(message, EcuMrm):
+                self._command = MrmCommand.from_message(message)
+        if not self._schedule.due(VehState, t_s):
+            return None
+        dt_s = t_s - self._last_t if self._last_t is not None else 0.0
+        self._last_t = t_s
+        self.status = self.vehicle.step(dt_s, controls, self._command)
+        self._publisher.send(self.status.message(), t_s)
+        return self.status
