@@ -11,7 +11,7 @@ from dms.bus import load_key
 from dms.scenario.loader import load_scenario
 from dms.scenario.model import Scenario
 from dms.scenario.report import write_report
-from dms.scenario.runner import ReplayResult, run_scenario
+from dms.scenario.runner import SIMULATORS, ReplayResult, run_scenario
 
 __all__ = ["register"]
 
@@ -39,6 +39,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     replay.add_argument("--realtime", action="store_true", help="pace the replay to the wall clock")
     replay.add_argument(
+        "--sim",
+        choices=SIMULATORS,
+        help="vehicle simulator (default: the scenario's, else builtin)",
+    )
+    replay.add_argument(
         "--key-file", help="hex key for authenticated frames (default: $DMS_BUS_KEY)"
     )
     replay.set_defaults(run=_replay)
@@ -59,6 +64,7 @@ def _replay(args: argparse.Namespace) -> int:
         )
         result = run_scenario(
             scenario,
+            simulator=args.sim,
             bus_spec=args.bus,
             log_path=log,
             key=key,
@@ -99,7 +105,7 @@ def _print_result(result: ReplayResult, report: Path) -> None:
     s = result.scenario
     verdict = "pass" if result.passed else "FAIL"
     print(
-        f"{verdict}  {s.path}: {s.duration_s:g} s in {result.wall_s:.2f} s "
+        f"{verdict}  {s.path} ({result.simulator}): {s.duration_s:g} s in {result.wall_s:.2f} s "
         f"({result.speedup:.0f}x real time), {len(result.events)} events"
     )
     for check in result.expectations:

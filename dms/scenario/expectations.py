@@ -49,6 +49,10 @@ def matching(expectation: Expectation, events: Iterable[Event]) -> list[Event]:
             continue
         if e.reason is not None and event.reason != e.reason:
             continue
+        if e.level is not None and event.level != e.level:
+            continue
+        if e.alert is not None and event.alert is not e.alert:
+            continue
         found.append(event)
     return found
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from dms.bus.enums import GazeZone
+from dms.bus.enums import AlertKind, GazeZone
 from dms.driver_state.cabin import Cabin
 from dms.errors import ScenarioError
 from dms.events import EventKind
@@ -19,12 +19,14 @@ from dms.scenario.model import (
     Scenario,
     SensorProfile,
     SpeedProfile,
+    VehicleProfile,
 )
 from dms.scenario.yamlnodes import Fields, compose_file, where
 
 __all__ = ["EXPECTABLE_EVENTS", "load_scenario"]
 
 ZONES = {zone.name.lower(): zone for zone in GazeZone if zone is not GazeZone.UNKNOWN}
+ALERTS = {kind.name.lower(): kind for kind in AlertKind if kind is not AlertKind.NONE}
 #: Events an expectation may name; later layers (the vehicle) add theirs.
 EXPECTABLE_EVENTS: set[str] = {kind.value for kind in EventKind}
 
@@ -59,7 +61,7 @@ def load_scenario(path: str | Path) -> Scenario:
         driver=_driver(top.section("driver")),
         sensor=_sensor(top.section("sensor")),
         cabin=_cabin(top.section("cabin")),
-        speed=_speed(top.section("vehicle"), duration),
+        vehicle=_vehicle(top.section("vehicle"), duration),
         timeline=tuple(_behaviour(path, node, duration) for node in top.items("timeline")),
         expectations=tuple(_expectation(path, node, duration) for node in top.items("expect")),
     )
@@ -113,9 +115,25 @@ def _cabin(fields: Fields | None) -> Cabin:
     return Cabin(drive_side="left" if side == "left" else "right")
 
 
-def _speed(fields: Fields | None, duration: float) -> SpeedProfile:
+SIMULATORS = ("builtin", "sumo")
+
+
+def _vehicle(fields: Fields | None, duration: float) -> VehicleProfile:
     if fields is None:
-        return SpeedProfile()
+        return VehicleProfile()
+    speed = _speed(fields)
+    sim = fields.text("sim", "builtin", choices=SIMULATORS)
+    lanes = fields.integer("lanes", 3, minimum=1)
+    if sim == "sumo" and lanes != 3:
+        raise fields.fail("lanes", "the SUMO road network has 3 lanes")
+    start_lane = fields.integer("start_lane", min(1, lanes - 1), minimum=0)
+    if start_lane >= lanes:
+        raise fields.fail("start_lane", f"lane {start_lane} does not exist on a {lanes}-lane road")
+    fields.done(("speed_kph", "sim", "lanes", "start_lane"))
+    return VehicleProfile(speed=speed, sim=sim, lanes=lanes, start_lane=start_lane)
+
+
+def _speed(fields: Fields) -> SpeedProfile:
     points: list[tuple[float, float]] = []
     if fields.has("speed_kph"):
         node = fields.node_of("speed_kph")
@@ -128,7 +146,6 @@ def _speed(fields: Fields | None, duration: float) -> SpeedProfile:
         times = [t for t, _ in points]
         if not points or times != sorted(times) or len(set(times)) != len(times):
             raise fields.fail("speed_kph", "points must be given in strictly increasing time")
-    fields.done(("speed_kph", "sim"))
     return SpeedProfile(tuple(points)) if points else SpeedProfile()
 
 
@@ -161,6 +178,10 @@ _BEHAVIOUR_KEYS: dict[BehaviourKind, tuple[float | None, tuple[str, ...]]] = {
     BehaviourKind.PHONE: (None, ()),
     BehaviourKind.FACE_LOST: (None, ()),
     BehaviourKind.SUNGLASSES: (None, ()),
+    BehaviourKind.TAKEOVER: (3.0, ()),
+    BehaviourKind.HANDS_OFF: (None, ()),
+    BehaviourKind.IGNITION_CYCLE: (2.0, ()),
+    BehaviourKind.BUS_FAULT: (None, ("mode",)),
 }
 
 
@@ -193,6 +214,7 @@ def _behaviour(path: Path, node: yaml.Node, scenario_s: float) -> Behaviour:
         intensity=fields.number("intensity", 1.0, minimum=0.0, maximum=1.0)
         if "intensity" in extra
         else 1.0,
+        mode=fields.text("mode", "cut", choices=("cut", "corrupt")) if "mode" in extra else "cut",
     )
     if kind is BehaviourKind.MICROSLEEP and not 0.5 <= duration < 3.0:
         raise fields.fail(
@@ -242,6 +264,8 @@ def _expectation(path: Path, node: yaml.Node, scenario_s: float) -> Expectation:
         if fields.has("min_duration_s")
         else None,
         reason=fields.text("reason") if fields.has("reason") else None,
+        level=fields.integer("level", minimum=0) if fields.has("level") else None,
+        alert=ALERTS[fields.text("alert", choices=list(ALERTS))] if fields.has("alert") else None,
     )
     fields.done([f.name for f in dataclasses.fields(Expectation) if f.name != "line"] + ["event"])
     return expectation

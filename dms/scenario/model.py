@@ -7,10 +7,11 @@ import enum
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dms.bus.enums import GazeZone
+from dms.bus.enums import AlertKind, GazeZone
 from dms.driver_state.cabin import Cabin
 
 __all__ = [
+    "FACE_BEHAVIOURS",
     "Behaviour",
     "BehaviourKind",
     "DriverProfile",
@@ -18,6 +19,7 @@ __all__ = [
     "Scenario",
     "SensorProfile",
     "SpeedProfile",
+    "VehicleProfile",
 ]
 
 KPH = 1 / 3.6
@@ -35,6 +37,29 @@ class BehaviourKind(str, enum.Enum):
     PHONE = "phone"  # phone in the lap: repeated glances down
     FACE_LOST = "face_lost"  # out of the camera's view
     SUNGLASSES = "sunglasses"  # dark lenses on
+    # The driver's hands and feet, and the car.
+    TAKEOVER = "takeover"  # steering and pedals: takes the car back (cancels an MRM)
+    HANDS_OFF = "hands_off"  # no steering input
+    IGNITION_CYCLE = "ignition_cycle"  # ignition off, then on again
+    BUS_FAULT = "bus_fault"  # the DMS's frames are cut or corrupted on their way
+
+
+#: Behaviours that concern the face (the synthetic driver); the others drive the car.
+FACE_BEHAVIOURS = frozenset(
+    {
+        BehaviourKind.GLANCE,
+        BehaviourKind.GLANCES,
+        BehaviourKind.DROWSINESS_RAMP,
+        BehaviourKind.MICROSLEEP,
+        BehaviourKind.SLEEP,
+        BehaviourKind.YAWN,
+        BehaviourKind.TALK,
+        BehaviourKind.LAUGH,
+        BehaviourKind.PHONE,
+        BehaviourKind.FACE_LOST,
+        BehaviourKind.SUNGLASSES,
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +75,10 @@ class Behaviour:
     count: int = 1
     gap_s: float = 0.0
     intensity: float = 1.0
+    mode: str = "cut"  # bus faults: "cut" (frames lost) or "corrupt" (a bit flipped)
+
+    def covers(self, t_s: float) -> bool:
+        return self.at_s <= t_s < self.end_s
 
     @property
     def end_s(self) -> float:
@@ -90,6 +119,14 @@ class SpeedProfile:
 
 
 @dataclass(frozen=True, slots=True)
+class VehicleProfile:
+    speed: SpeedProfile = field(default_factory=SpeedProfile)
+    sim: str = "builtin"  # builtin | sumo
+    lanes: int = 3
+    start_lane: int = 1  # 0 = rightmost
+
+
+@dataclass(frozen=True, slots=True)
 class Expectation:
     """An event that must (or must never) occur, optionally within a time window."""
 
@@ -103,10 +140,16 @@ class Expectation:
     max_level: int | None = None
     min_duration_s: float | None = None
     reason: str | None = None
+    level: int | None = None  # warnings: exactly this level
+    alert: AlertKind | None = None  # warnings: of this kind
 
     @property
     def text(self) -> str:
         parts = [self.event]
+        if self.level is not None:
+            parts.append(f"level {self.level}")
+        if self.alert is not None:
+            parts.append(self.alert.name.lower())
         if self.zone is not None:
             parts.append(f"to {self.zone.name.lower()}")
         if self.min_level is not None:
@@ -138,10 +181,17 @@ class Scenario:
     driver: DriverProfile = field(default_factory=DriverProfile)
     sensor: SensorProfile = field(default_factory=SensorProfile)
     cabin: Cabin = field(default_factory=Cabin)
-    speed: SpeedProfile = field(default_factory=SpeedProfile)
+    vehicle: VehicleProfile = field(default_factory=VehicleProfile)
     timeline: tuple[Behaviour, ...] = ()
     expectations: tuple[Expectation, ...] = ()
 
     @property
     def frames(self) -> int:
         return round(self.duration_s * self.fps)
+
+    @property
+    def speed(self) -> SpeedProfile:
+        return self.vehicle.speed
+
+    def behaviours(self, *kinds: BehaviourKind) -> list[Behaviour]:
+        return [b for b in self.timeline if b.kind in kinds]

@@ -23,6 +23,9 @@ MARKED = {
     EventKind.YAWN: "tab:olive",
     EventKind.FACE_LOST: "grey",
     EventKind.EYES_OCCLUDED: "black",
+    EventKind.MRM_STARTED: "crimson",
+    EventKind.DMS_UNAVAILABLE: "dimgrey",
+    EventKind.LOCKOUT: "saddlebrown",
 }
 
 
@@ -34,6 +37,7 @@ def report_dict(result: ReplayResult) -> dict[str, Any]:
     return {
         "scenario": scenario.name,
         "file": str(scenario.path),
+        "simulator": result.simulator,
         "duration_s": scenario.duration_s,
         "fps": scenario.fps,
         "seed": scenario.seed,
@@ -70,7 +74,7 @@ def _plot(result: ReplayResult, path: Path) -> None:
     plt = pyplot()
     samples = result.samples
     t = [s.t_s for s in samples]
-    fig, axes = plt.subplots(4, 1, sharex=True, figsize=(12, 8.5))
+    fig, axes = plt.subplots(5, 1, sharex=True, figsize=(12, 10))
     axes[0].plot(t, [s.eye_open for s in samples], lw=0.8, color="tab:blue")
     axes[0].set_ylabel("eye openness")
     axes[0].set_ylim(-0.05, 1.1)
@@ -89,7 +93,32 @@ def _plot(result: ReplayResult, path: Path) -> None:
     axes[3].step(t, [s.drowsiness_level for s in samples], where="post", color="tab:purple")
     axes[3].set_ylabel("drowsiness\n(KSS-like)")
     axes[3].set_ylim(0.5, 9.5)
-    axes[3].set_xlabel("time (s)")
+    speed = axes[4]
+    speed.plot(t, [s.speed_kph for s in samples], color="black", lw=1.0, label="speed (km/h)")
+    speed.set_ylabel("speed km/h")
+    speed.fill_between(
+        t,
+        0,
+        max(1.0, *(s.speed_kph for s in samples)),
+        where=[s.mrm for s in samples],
+        color="crimson",
+        alpha=0.15,
+        label="MRM",
+    )
+    alerts = speed.twinx()
+    alerts.step(
+        t,
+        [s.alert_level for s in samples],
+        where="post",
+        color="tab:red",
+        lw=1.0,
+        label="alert level",
+    )
+    alerts.set_ylim(-0.2, 3.5)
+    alerts.set_yticks([0, 1, 2, 3])
+    alerts.set_ylabel("alert level", color="tab:red")
+    speed.legend(loc="lower left", fontsize="small")
+    speed.set_xlabel("time (s)")
     _mark_events(axes, result.events)
     for axis in axes:
         axis.grid(alpha=0.3)

@@ -1,0 +1,96 @@
+"""``dms ecu`` and ``dms sim``: the ECU and a vehicle simulator as processes of their own.
+
+Run them with ``dms sensor`` and ``dms hud`` on one ``udp_multicast`` bus and the car is
+four processes (or machines), as in a real vehicle. Frames carry wall-clock time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+import time
+from collections.abc import Callable
+
+from dms.bus import Publisher, load_key, open_bus
+from dms.errors import ConfigError
+from dms.vehicle.builtin import BuiltinVehicle
+from dms.vehicle.ecu import EcuNode
+from dms.vehicle.model import DriverControls, Vehicle
+from dms.vehicle.sim import SimNode
+
+__all__ = ["register", "run_paced"]
+
+ECU_TICK_S = 0.01
+KPH = 1 / 3.6
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    ecu = commands.add_parser(
+        "ecu", help="run the vehicle ECU on a bus (DMS in, warnings and MRM out)"
+    )
+    ecu.add_argument("--bus", metavar="SPEC", required=True)
+    ecu.add_argument("--seconds", type=float, help="stop after this long (default: Ctrl-C)")
+    ecu.add_argument("--key-file", help="hex bus key (default: $DMS_BUS_KEY)")
+    ecu.set_defaults(run=_ecu)
+
+    sim = commands.add_parser(
+        "sim", help="run a vehicle simulator on a bus (MRM in, VEH_State out)"
+    )
+    sim.add_argument("--bus", metavar="SPEC", required=True)
+    sim.add_argument("--sim", choices=("builtin", "sumo"), default="builtin")
+    sim.add_argument("--speed-kph", type=float, default=100.0, help="the driver's cruising speed")
+    sim.add_argument("--seconds", type=float, help="stop after this long (default: Ctrl-C)")
+    sim.add_argument("--key-file", help="hex bus key (default: $DMS_BUS_KEY)")
+    sim.set_defaults(run=_sim)
+
+
+def run_paced(step: Callable[[float], object], period_s: float, seconds: float | None) -> None:
+    """Call ``step(wall time)`` every ``period_s`` until ``seconds`` pass or Ctrl-C."""
+    start = time.monotonic()
+    ticks = 0
+    while seconds is None or time.monotonic() - start < seconds:
+        step(time.time())
+        ticks += 1
+        delay = start + ticks * period_s - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
+
+
+def _ecu(args: argparse.Namespace) -> int:
+    key = load_key(args.key_file)
+    with open_bus(args.bus) as bus:
+        node = EcuNode(bus, Publisher(bus, key=key), key=key, start_s=time.time())
+
+        def step(t_s: float) -> None:
+            for event in node.step(t_s).events:
+                print(f"{event.t_s:.3f} {event.as_dict()}", flush=True)
+
+        with contextlib.suppress(KeyboardInterrupt):
+            run_paced(step, ECU_TICK_S, args.seconds)
+    return 0
+
+
+def _make(simulator: str, speed_mps: float) -> Vehicle:
+    if simulator == "sumo":
+        from dms.vehicle.sumo import SumoVehicle
+
+        return SumoVehicle(speed_mps=speed_mps)
+    if simulator == "builtin":
+        return BuiltinVehicle(speed_mps=speed_mps)
+    raise ConfigError(f"unknown simulator {simulator!r}")
+
+
+def _sim(args: argparse.Namespace) -> int:
+    key = load_key(args.key_file)
+    controls = DriverControls(target_speed_mps=args.speed_kph * KPH)
+    vehicle = _make(args.sim, controls.target_speed_mps)
+    try:
+        with open_bus(args.bus) as bus:
+            node = SimNode(vehicle, bus, Publisher(bus, key=key), key=key)
+            with contextlib.suppress(KeyboardInterrupt):
+                run_paced(lambda t_s: node.step(t_s, controls), 0.01, args.seconds)
+    finally:
+        vehicle.close()
+    print(f"{args.sim} vehicle stopped", file=sys.stderr)
+    return 0
