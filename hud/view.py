@@ -1,0 +1,194 @@
+"""What the HUD knows: decoded bus messages, nothing else.
+
+:class:`BusView` listens on a bus, decodes every frame with the project's receiver, keeps
+the latest of each message, per-message rates, integrity failures and timeouts, and a
+60 s history for the timeline strip. :meth:`BusView.snapshot` freezes it into a
+:class:`HudState` that the widgets draw. No simulator or sensor object ever reaches here.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+import can
+
+from dms.bus import (
+    CATALOG,
+    DmsDistraction,
+    DmsDrowsiness,
+    DmsFaceState,
+    DmsStatus,
+    EcuAdas,
+    EcuHmi,
+    EcuMrm,
+    FrameStatus,
+    HealthMonitor,
+    Message,
+    Receiver,
+    VehState,
+)
+
+__all__ = ["BusStats", "BusView", "HistoryPoint", "HudState"]
+
+M = TypeVar("M", bound=Message)
+
+HISTORY_S = 60.0
+HISTORY_STEP_S = 0.1
+RATE_WINDOW_S = 2.0
+_FAILURES = (
+    FrameStatus.CRC_ERROR,
+    FrameStatus.MAC_FAILURE,
+    FrameStatus.REPLAYED,
+    FrameStatus.MALFORMED,
+    FrameStatus.OUT_OF_RANGE,
+    FrameStatus.UNKNOWN_ID,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryPoint:
+    t_s: float
+    eyes_on_road: bool
+    eye_open: float  # -1 when the eyes cannot be seen
+    alert_level: int
+
+
+@dataclass(frozen=True, slots=True)
+class BusStats:
+    rates_hz: tuple[tuple[str, float], ...] = ()  # per message, catalog order
+    timed_out: frozenset[str] = frozenset()
+    failures: tuple[tuple[str, int], ...] = ()  # (status, count) of rejected frames
+    counter_jumps: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class HudState:
+    """Everything one HUD frame shows."""
+
+    t_s: float
+    face: DmsFaceState | None = None
+    distraction: DmsDistraction | None = None
+    drowsiness: DmsDrowsiness | None = None
+    status: DmsStatus | None = None
+    vehicle: VehState | None = None
+    hmi: EcuHmi | None = None
+    adas: EcuAdas | None = None
+    mrm: EcuMrm | None = None
+    bus: BusStats = field(default_factory=BusStats)
+    history: tuple[HistoryPoint, ...] = ()
+    paused: bool = False
+    show_help: bool = False
+    source: str = ""  # "replay: showcase.yaml", "live: camera 0", "bus: udp_multicast"
+
+    @property
+    def dms_silent(self) -> bool:
+        """No DMS message is arriving (whatever the ECU says)."""
+        return {"DMS_Status", "DMS_Distraction", "DMS_Drowsiness"} <= self.bus.timed_out
+
+
+class BusView:
+    """A bus listener that keeps what the HUD draws."""
+
+    def __init__(
+        self, bus: can.BusABC | None, *, key: bytes | None = None, start_s: float = 0.0
+    ) -> None:
+        self._bus = bus
+        self._key = key
+        self.reset(start_s)
+
+    def reset(self, start_s: float) -> None:
+        """Forget everything heard (a replay seeking backwards restarts the drive)."""
+        self._receiver = Receiver(key=self._key)
+        self._health = HealthMonitor(start_s)
+        self._latest: dict[type, object] = {}
+        self._arrivals: dict[str, deque[float]] = {spec.name: deque() for spec in CATALOG}
+        self._history: deque[HistoryPoint] = deque()
+        self._next_sample = start_s
+        self.face_states = 0  # decoded DMS_FaceState frames, for latency measurements
+        self.frames = 0  # frames taken off the bus
+
+    def feed(self, frame: can.Message) -> None:
+        self.frames += 1
+        reception = self._receiver.receive_can(frame)
+        self._health.observe(reception)
+        message = reception.message
+        if message is None:
+            return
+        self._latest[type(message)] = message
+        arrivals = self._arrivals[reception.name]
+        arrivals.append(reception.t_s)
+        while arrivals and arrivals[0] < reception.t_s - RATE_WINDOW_S:
+            arrivals.popleft()
+        if isinstance(message, DmsFaceState):
+            self.face_states += 1
+
+    def poll(self, now_s: float) -> None:
+        """Take in every frame waiting on the bus, then sample the history."""
+        if self._bus is not None:
+            while (frame := self._bus.recv(timeout=0.0)) is not None:
+                self.feed(frame)
+        while now_s + 1e-9 >= self._next_sample:
+            self._history.append(self._history_point(self._next_sample))
+            self._next_sample += HISTORY_STEP_S
+        while self._history and self._history[0].t_s < now_s - HISTORY_S:
+            self._history.popleft()
+
+    def _history_point(self, t_s: float) -> HistoryPoint:
+        face = self._latest.get(DmsFaceState)
+        distraction = self._latest.get(DmsDistraction)
+        hmi = self._latest.get(EcuHmi)
+        eye_open = -1.0
+        if isinstance(face, DmsFaceState) and face.face_present and face.eyes_visible:
+            eye_open = (face.eye_open_left_ratio + face.eye_open_right_ratio) / 2
+        return HistoryPoint(
+            t_s=t_s,
+            eyes_on_road=isinstance(distraction, DmsDistraction) and distraction.eyes_on_road,
+            eye_open=eye_open,
+            alert_level=int(hmi.alert_level) if isinstance(hmi, EcuHmi) else 0,
+        )
+
+    def snapshot(
+        self, now_s: float, *, paused: bool = False, show_help: bool = False, source: str = ""
+    ) -> HudState:
+        latest = self._latest
+        rates = tuple((name, _rate_hz(times)) for name, times in self._arrivals.items())
+        failures = tuple(
+            (status.value, self._receiver.count(status))
+            for status in _FAILURES
+            if self._receiver.count(status)
+        )
+        return HudState(
+            t_s=now_s,
+            face=_of(latest, DmsFaceState),
+            distraction=_of(latest, DmsDistraction),
+            drowsiness=_of(latest, DmsDrowsiness),
+            status=_of(latest, DmsStatus),
+            vehicle=_of(latest, VehState),
+            hmi=_of(latest, EcuHmi),
+            adas=_of(latest, EcuAdas),
+            mrm=_of(latest, EcuMrm),
+            bus=BusStats(
+                rates_hz=rates,
+                timed_out=self._health.timed_out(now_s),
+                failures=failures,
+                counter_jumps=self._receiver.count(FrameStatus.COUNTER_JUMP),
+            ),
+            history=tuple(self._history),
+            paused=paused,
+            show_help=show_help,
+            source=source,
+        )
+
+
+def _rate_hz(times: deque[float]) -> float:
+    """Frames per second over the arrivals kept (intervals, not frames, over the span)."""
+    if len(times) < 2 or times[-1] <= times[0]:
+        return 0.0
+    return (len(times) - 1) / (times[-1] - times[0])
+
+
+def _of(latest: dict[type, object], kind: type[M]) -> M | None:
+    value = latest.get(kind)
+    return value if isinstance(value, kind) else None

@@ -1,0 +1,66 @@
+"""The bus as the car sees it (rates, rejected frames, timeouts), and the privacy mark."""
+
+from __future__ import annotations
+
+import pygame
+
+from dms.bus import CATALOG
+from hud.draw import Fonts, panel, text
+from hud.layout import COLOURS, REGIONS
+from hud.view import HudState
+
+__all__ = ["BusPanel", "PrivacyMark"]
+
+
+class BusPanel:
+    area = REGIONS.bus_panel
+
+    def render(self, surface: pygame.Surface, state: HudState, fonts: Fonts) -> None:
+        area = self.area
+        panel(surface, area)
+        text(
+            surface,
+            fonts,
+            "BUS",
+            (area.x + 10, area.y + 8),
+            size=22,
+            colour=COLOURS["dim"],
+            bold=True,
+        )
+        y = area.y + 30
+        rates = dict(state.bus.rates_hz)
+        for spec in CATALOG:
+            name, rate = spec.name, rates.get(spec.name, 0.0)
+            late = name in state.bus.timed_out
+            colour = COLOURS["level3"] if late else COLOURS["text"]
+            text(surface, fonts, name, (area.x + 12, y), size=21, colour=colour)
+            label = "TIMEOUT" if late else f"{rate:5.1f} Hz"
+            text(surface, fonts, label, (area.x + 250, y), size=21, colour=colour)
+            y += 19
+        failures = (
+            ", ".join(f"{n} {status.replace('_', ' ')}" for status, n in state.bus.failures)
+            or "no rejected frames"
+        )
+        colour = COLOURS["level2"] if state.bus.failures else COLOURS["ok"]
+        text(surface, fonts, failures, (area.x + 12, area.y + area.h - 24), size=20, colour=colour)
+
+
+class PrivacyMark:
+    """Nothing pixel-shaped leaves the camera module, and the cluster says so."""
+
+    area = REGIONS.privacy
+
+    def render(self, surface: pygame.Surface, state: HudState, fonts: Fonts) -> None:
+        area = self.area
+        x, y = area.x + 12, area.y + area.h // 2
+        pygame.draw.rect(surface, COLOURS["privacy"], (x, y - 4, 16, 12), border_radius=2)
+        pygame.draw.arc(surface, COLOURS["privacy"], (x + 2, y - 14, 12, 16), 0, 3.1416, 3)
+        text(
+            surface,
+            fonts,
+            "METADATA ONLY - no camera image leaves the DMS module",
+            (x + 26, y),
+            size=22,
+            colour=COLOURS["privacy"],
+            anchor="midleft",
+        )
