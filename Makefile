@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 install: $(STAMP)
 
 demo: $(STAMP) model
-	$(BIN)/dms replay scenarios/showcase.yaml --report out/showcase
+	$(BIN)/dms replay scenarios/showcase.yaml --hud --report out/showcase
 
 lint: $(STAMP)
 	$(BIN)/ruff check dms hud tests benchmarks

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from dms import __version__
-from dms.cli import bus_cmd, model_cmd, perception_cmd, replay_cmd, vehicle_cmd
+from dms.cli import bus_cmd, live_cmd, model_cmd, perception_cmd, replay_cmd, vehicle_cmd
 from dms.errors import DmsError
 
 __all__ = ["main"]
@@ -26,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     perception_cmd.register(commands)
     replay_cmd.register(commands)
     vehicle_cmd.register(commands)
+    live_cmd.register(commands)
     return parser
 
 

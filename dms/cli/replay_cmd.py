@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from dms.bus import load_key
+from dms.cli.hud_runner import add_hud_arguments, show_replay
 from dms.scenario.loader import load_scenario
 from dms.scenario.model import Scenario
 from dms.scenario.report import write_report
-from dms.scenario.runner import SIMULATORS, ReplayResult, run_scenario
+from dms.scenario.runner import SIMULATORS, Replay, ReplayResult, run_scenario
 
 __all__ = ["register"]
 
@@ -46,6 +48,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     replay.add_argument(
         "--key-file", help="hex key for authenticated frames (default: $DMS_BUS_KEY)"
     )
+    replay.add_argument(
+        "--hud",
+        action="store_true",
+        help="show the instrument cluster (paced to real time; without a display: "
+        "screenshots into the report directory)",
+    )
+    add_hud_arguments(replay)
     replay.set_defaults(run=_replay)
 
 
@@ -62,15 +71,21 @@ def _replay(args: argparse.Namespace) -> int:
             if args.log and several
             else args.log
         )
-        result = run_scenario(
-            scenario,
-            simulator=args.sim,
-            bus_spec=args.bus,
-            log_path=log,
-            key=key,
-            realtime=args.realtime,
-            progress=_progress(scenario),
-        )
+        if args.hud:
+            make = functools.partial(
+                Replay, scenario, simulator=args.sim, bus_spec=args.bus, log_path=log, key=key
+            )
+            result = show_replay(make, args, report_dir)
+        else:
+            result = run_scenario(
+                scenario,
+                simulator=args.sim,
+                bus_spec=args.bus,
+                log_path=log,
+                key=key,
+                realtime=args.realtime,
+                progress=_progress(scenario),
+            )
         report = write_report(result, report_dir)
         _print_result(result, report)
         failed += not result.passed

@@ -47,7 +47,7 @@ from dms.vehicle.ecu import EcuNode
 from dms.vehicle.model import Vehicle
 from dms.vehicle.sim import SimNode
 
-__all__ = ["SIMULATORS", "ReplayResult", "Sample", "make_vehicle", "run_scenario"]
+__all__ = ["SIMULATORS", "Replay", "ReplayResult", "Sample", "make_vehicle", "run_scenario"]
 
 #: The timeline plot samples the bus this often.
 SAMPLE_PERIOD_S = 0.1
@@ -150,6 +150,103 @@ def make_vehicle(scenario: Scenario, simulator: str) -> Vehicle:
     raise ConfigError(f"unknown simulator {simulator!r}; one of {', '.join(SIMULATORS)}")
 
 
+class Replay:
+    """A replay that advances a frame at a time, for runners that own the clock (the HUD).
+
+    All four bus nodes sit on ``spec``; anyone may open another connection to it and
+    listen (the HUD does). ``finish()`` closes everything and checks the expectations.
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        *,
+        simulator: str | None = None,
+        bus_spec: str | None = None,
+        log_path: Path | None = None,
+        key: bytes | None = None,
+    ) -> None:
+        self.scenario = scenario
+        self.simulator = simulator or scenario.vehicle.sim
+        self.spec = bus_spec or f"loopback:replay-{uuid.uuid4().hex[:12]}"
+        self._truth = build_ground_truth(scenario)
+        self._face = SyntheticFace(
+            sensor_rng(scenario),
+            eye_aperture=scenario.driver.eye_aperture,
+            noise_px=scenario.sensor.noise_px,
+        )
+        self._driver = DriverTimeline(scenario)
+        self._stack = contextlib.ExitStack()
+        stack = self._stack
+        try:
+            module_bus, ecu_bus, vehicle_bus, observer_bus = (
+                stack.enter_context(open_bus(self.spec)) for _ in range(4)
+            )
+            taps = []
+            if log_path is not None:
+                logger = open_log_writer(log_path)
+                stack.callback(logger.stop)
+                taps.append(logger.on_message_received)
+            vehicle = make_vehicle(scenario, self.simulator)
+            stack.callback(vehicle.close)
+        except BaseException:
+            stack.close()
+            raise
+        link = FaultyLink(module_bus, scenario)
+        self._module = CameraModule(Publisher(link, key=key, taps=taps), listen=module_bus, key=key)
+        self._ecu = EcuNode(ecu_bus, Publisher(ecu_bus, key=key, taps=taps), key=key)
+        self._sim = SimNode(
+            vehicle, vehicle_bus, Publisher(vehicle_bus, key=key, taps=taps), key=key
+        )
+        self._observer = _BusObserver(observer_bus, key)
+        self.frame_index = 0  # the next frame to run
+        self._observations: list[FaceObservation | None] = []
+        self.events: list[Event] = []
+        self._started = time.perf_counter()
+
+    @property
+    def frames(self) -> int:
+        return len(self._truth)
+
+    @property
+    def t_s(self) -> float:
+        """The simulated time of the next frame."""
+        return self.frame_index / self.scenario.fps
+
+    @property
+    def done(self) -> bool:
+        return self.frame_index >= self.frames
+
+    def step(self) -> None:
+        """One camera frame through the whole chain."""
+        i = self.frame_index
+        t_s = self.t_s
+        if i % RENDER_CHUNK == 0:
+            self._observations = self._face.render(self._truth.poses.window(i, i + RENDER_CHUNK))
+        self._sim.step(t_s, self._driver.controls(t_s))
+        self.events.extend(self._module.process(self._observations[i % RENDER_CHUNK], t_s).events)
+        self.events.extend(self._ecu.step(t_s).events)
+        self._observer.poll(t_s)
+        self.frame_index += 1
+
+    def finish(self) -> ReplayResult:
+        end_s = self.t_s
+        self.events.extend(self._module.finish(end_s))
+        self._observer.poll(end_s)
+        self._stack.close()
+        wall_s = time.perf_counter() - self._started
+        events = sorted(self.events, key=lambda event: event.t_s)
+        return ReplayResult(
+            scenario=self.scenario,
+            events=events,
+            expectations=check_expectations(self.scenario.expectations, events),
+            wall_s=wall_s,
+            simulator=self.simulator,
+            samples=self._observer.samples,
+            bus_counts=self._observer.receiver.counts,
+        )
+
+
 def run_scenario(
     scenario: Scenario,
     *,
@@ -161,61 +258,19 @@ def run_scenario(
     progress: Callable[[float], None] | None = None,
 ) -> ReplayResult:
     """Replay ``scenario`` (in ``simulator``, default the scenario's) and check its expectations."""
-    simulator = simulator or scenario.vehicle.sim
-    truth = build_ground_truth(scenario)
-    face = SyntheticFace(
-        sensor_rng(scenario),
-        eye_aperture=scenario.driver.eye_aperture,
-        noise_px=scenario.sensor.noise_px,
-    )
-    driver = DriverTimeline(scenario)
-    spec = bus_spec or f"loopback:replay-{uuid.uuid4().hex[:12]}"
-    events: list[Event] = []
+    replay = Replay(scenario, simulator=simulator, bus_spec=bus_spec, log_path=log_path, key=key)
     started = time.perf_counter()
-    with contextlib.ExitStack() as stack:
-        buses = [stack.enter_context(open_bus(spec)) for _ in range(4)]
-        module_bus, ecu_bus, vehicle_bus, observer_bus = buses
-        taps = []
-        if log_path is not None:
-            logger = open_log_writer(log_path)
-            stack.callback(logger.stop)
-            taps.append(logger.on_message_received)
-        vehicle = make_vehicle(scenario, simulator)
-        stack.callback(vehicle.close)
-        link = FaultyLink(module_bus, scenario)
-        module = CameraModule(Publisher(link, key=key, taps=taps), listen=module_bus, key=key)
-        ecu = EcuNode(ecu_bus, Publisher(ecu_bus, key=key, taps=taps), key=key)
-        sim = SimNode(vehicle, vehicle_bus, Publisher(vehicle_bus, key=key, taps=taps), key=key)
-        observer = _BusObserver(observer_bus, key)
-        fps = scenario.fps
-        frames = len(truth)
-        report_every = max(1, frames // 100)
-        observations: list[FaceObservation | None] = []
-        for i in range(frames):
-            t_s = i / fps
-            if i % RENDER_CHUNK == 0:
-                observations = face.render(truth.poses.window(i, i + RENDER_CHUNK))
-            sim.step(t_s, driver.controls(t_s))
-            events.extend(module.process(observations[i % RENDER_CHUNK], t_s).events)
-            events.extend(ecu.step(t_s).events)
-            observer.poll(t_s)
+    report_every = max(1, replay.frames // 100)
+    try:
+        while not replay.done:
+            if progress is not None and replay.frame_index % report_every == 0:
+                progress(replay.t_s)
+            t_s = replay.t_s
+            replay.step()
             if realtime:
                 lag = started + t_s - time.perf_counter()
                 if lag > 0:
                     time.sleep(lag)
-            if progress is not None and i % report_every == 0:
-                progress(t_s)
-        end_s = frames / fps
-        events.extend(module.finish(end_s))
-        observer.poll(end_s)
-    wall_s = time.perf_counter() - started
-    events.sort(key=lambda event: event.t_s)
-    return ReplayResult(
-        scenario=scenario,
-        events=events,
-        expectations=check_expectations(scenario.expectations, events),
-        wall_s=wall_s,
-        simulator=simulator,
-        samples=observer.samples,
-        bus_counts=observer.receiver.counts,
-    )
+    finally:
+        result = replay.finish()
+    return result

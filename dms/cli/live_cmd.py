@@ -1,0 +1,173 @@
+"""``dms live``, ``dms sensor`` and ``dms hud``: a person in front of a camera, through the
+whole chain, as one process or as several on one bus."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import functools
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from dms.bus import Publisher, load_key, open_bus
+from dms.cli.hud_runner import add_hud_arguments, make_app, show_bus
+from dms.errors import ConfigError
+from dms.sensor.module import CameraModule
+
+if TYPE_CHECKING:
+    from dms.sensor.sources import FrameSource
+
+__all__ = ["register"]
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    live = commands.add_parser("live", help="camera -> DMS -> bus -> ECU -> vehicle -> HUD, live")
+    _camera_arguments(live)
+    live.add_argument("--no-hud", action="store_true", help="run without the instrument cluster")
+    live.add_argument("--preview", action="store_true", help="a local window with the camera image")
+    live.add_argument(
+        "--bus", metavar="SPEC", help="bus to use (default: a private in-process bus)"
+    )
+    live.add_argument("--log", type=Path, metavar="FILE.blf", help="record the bus")
+    live.add_argument("--speed-kph", type=float, default=100.0, help="the simulated car's speed")
+    add_hud_arguments(live)
+    live.set_defaults(run=_live)
+
+    sensor = commands.add_parser("sensor", help="run the camera module alone on a bus")
+    sensor.add_argument("--bus", metavar="SPEC", required=True)
+    _camera_arguments(sensor, scenario=True)
+    sensor.set_defaults(run=_sensor)
+
+    hud = commands.add_parser("hud", help="the instrument cluster for a bus fed by other processes")
+    hud.add_argument("--bus", metavar="SPEC", required=True)
+    hud.add_argument("--seconds", type=float, help="close after this long")
+    hud.add_argument("--key-file", help="hex bus key (default: $DMS_BUS_KEY)")
+    add_hud_arguments(hud)
+    hud.set_defaults(run=_hud)
+
+
+def _camera_arguments(parser: argparse.ArgumentParser, *, scenario: bool = False) -> None:
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument(
+        "--camera", type=int, default=None, metavar="N", help="webcam index (default 0)"
+    )
+    source.add_argument("--video", type=Path, metavar="FILE", help="a clip played as the camera")
+    if scenario:
+        source.add_argument(
+            "--scenario", type=Path, metavar="FILE", help="the synthetic driver of a scenario"
+        )
+    parser.add_argument("--seconds", type=float, help="stop after this long")
+    parser.add_argument("--model", help="face model file (default: resolved)")
+    parser.add_argument("--key-file", help="hex bus key (default: $DMS_BUS_KEY)")
+
+
+def _source_opener(args: argparse.Namespace) -> tuple[Callable[[], FrameSource], str]:
+    from dms.sensor.sources import CameraSource, VideoFileSource
+
+    if args.video is not None:
+        if not args.video.is_file():
+            raise ConfigError(f"video {args.video} does not exist")
+        return functools.partial(VideoFileSource, args.video), f"video {args.video.name}"
+    index = args.camera if args.camera is not None else 0
+    return functools.partial(CameraSource, index), f"camera {index}"
+
+
+def _live(args: argparse.Namespace) -> int:
+    from dms.cli.live_session import LiveSession
+
+    opener, name = _source_opener(args)
+    preview = None
+    if args.preview:
+        from dms.sensor.preview import Preview
+
+        preview = Preview(log=_log)
+    session = LiveSession(
+        opener,
+        bus_spec=args.bus,
+        key=load_key(args.key_file),
+        speed_kph=args.speed_kph,
+        seconds=args.seconds,
+        model=args.model,
+        log_path=args.log,
+        on_frame=preview.show if preview is not None else None,
+        log=_log,
+    )
+    try:
+        with session, contextlib.suppress(KeyboardInterrupt):
+            if args.no_hud:
+                session.run()
+            else:
+                app = make_app(args, Path("screenshots"), f"dms - live: {name}")
+                try:
+                    session.run_with_hud(app, f"live: {name}")
+                finally:
+                    app.close()
+    finally:
+        if preview is not None:
+            preview.close()
+    stats = session.stats
+    print(f"live: {stats.frames} frames from {name} at {stats.fps:.1f} fps, ", end="")
+    print(f"{stats.faults} sensor faults")
+    return 0
+
+
+def _sensor(args: argparse.Namespace) -> int:
+    key = load_key(args.key_file)
+    with open_bus(args.bus) as bus:
+        module = CameraModule(Publisher(bus, key=key), listen=bus, key=key)
+        if getattr(args, "scenario", None) is not None:
+            return _synthetic_sensor(args, module)
+        from dms.sensor.live import CameraLoop
+
+        opener, name = _source_opener(args)
+        camera = CameraLoop(opener, module, seconds=args.seconds, model_path=args.model, log=_log)
+        camera.start()
+        with contextlib.suppress(KeyboardInterrupt):
+            camera.finished.wait()
+        camera.stop()
+        print(
+            f"sensor: {camera.stats.frames} frames from {name}, {camera.stats.faults} sensor faults"
+        )
+    return 0
+
+
+def _synthetic_sensor(args: argparse.Namespace, module: CameraModule) -> int:
+    """The camera module watching a scenario's synthetic driver, in real time."""
+    from dms.scenario.behaviour import build_ground_truth, sensor_rng
+    from dms.scenario.loader import load_scenario
+    from dms.sensor.synthetic import SyntheticFace
+
+    scenario = load_scenario(args.scenario)
+    truth = build_ground_truth(scenario)
+    face = SyntheticFace(
+        sensor_rng(scenario),
+        eye_aperture=scenario.driver.eye_aperture,
+        noise_px=scenario.sensor.noise_px,
+    )
+    start = time.time()
+    frames = (
+        len(truth) if args.seconds is None else min(len(truth), round(args.seconds * scenario.fps))
+    )
+    for i in range(frames):
+        due = start + i / scenario.fps
+        delay = due - time.time()
+        if delay > 0:
+            time.sleep(delay)
+        module.process(face.observe(truth.pose(i)), due)
+    print(f"sensor: {frames} frames of {scenario.path.name}")
+    return 0
+
+
+def _hud(args: argparse.Namespace) -> int:
+    key = load_key(args.key_file)
+    with open_bus(args.bus) as bus:
+        frames = show_bus(bus, args, key=key, source=f"bus: {args.bus}")
+    print(f"hud: decoded {frames} frames from {args.bus}")
+    return 0
+
+
+def _log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)

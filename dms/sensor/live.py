@@ -1,0 +1,148 @@
+"""The camera module running live: a camera (or a clip played as one) in its own thread.
+
+Frames go through the face model and the module onto the bus at the camera's pace. A
+camera that is missing, busy or unplugged is a sensor fault on the bus, and the loop
+keeps trying to reopen it; nothing here raises into the caller. Timestamps are wall-clock
+time, so several processes on one bus agree.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from dms.errors import DmsError, SensorError
+from dms.sensor.landmarker import FaceLandmarker
+from dms.sensor.module import CameraModule
+from dms.sensor.sources import Frame, FrameSource
+
+__all__ = ["CameraLoop", "LoopStats"]
+
+RETRY_S = 2.0
+FAULT_REPORT_S = 0.1
+
+
+@dataclass
+class LoopStats:
+    frames: int = 0
+    faults: int = 0
+    reopened: int = 0
+    model_s: float = 0.0
+    #: wall-clock capture time of each published frame, newest last (for latency figures)
+    captured: deque[float] = field(default_factory=lambda: deque(maxlen=10_000))
+    last_error: str = ""
+
+    @property
+    def fps(self) -> float:
+        """Frames per second over the frames kept."""
+        times = self.captured
+        if len(times) < 2 or times[-1] <= times[0]:
+            return 0.0
+        return (len(times) - 1) / (times[-1] - times[0])
+
+
+class CameraLoop:
+    """Source -> face model -> camera module, until stopped or a file ends."""
+
+    def __init__(
+        self,
+        open_source: Callable[[], FrameSource],
+        module: CameraModule,
+        *,
+        pace_files: bool = True,
+        seconds: float | None = None,
+        on_frame: Callable[[Frame, object], None] | None = None,
+        model_path: str | None = None,
+        log: Callable[[str], None] = print,
+    ) -> None:
+        self._open = open_source
+        self._module = module
+        self._pace = pace_files
+        self._seconds = seconds
+        self._on_frame = on_frame
+        self._model_path = model_path
+        self._log = log
+        self._stop = threading.Event()
+        self.stats = LoopStats()
+        self.finished = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="camera-module", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5.0)
+
+    def _run(self) -> None:
+        started = time.monotonic()
+        try:
+            with FaceLandmarker(self._model_path, video=True) as landmarker:
+                while not self._stop.is_set() and not self._out_of_time(started):
+                    if not self._stream(landmarker, started):
+                        break
+        except DmsError as exc:  # the model itself failed: say so on the bus, then stop
+            self.stats.last_error = str(exc)
+            self._log(f"camera module: {exc}")
+            self._fault_until_stopped(started)
+        finally:
+            self.finished.set()
+
+    def _out_of_time(self, started: float) -> bool:
+        return self._seconds is not None and time.monotonic() - started >= self._seconds
+
+    def _stream(self, landmarker: FaceLandmarker, started: float) -> bool:
+        """Run one opened source; True to try again (a fault), False when done."""
+        try:
+            source = self._open()
+        except SensorError as exc:
+            self._fault(exc, started)
+            return True
+        with source:
+            first_wall: float | None = None
+            try:
+                for frame in source:
+                    if self._stop.is_set() or self._out_of_time(started):
+                        return False
+                    now = time.time()
+                    if self._pace and not source.live:  # a clip plays as a camera would
+                        first_wall = first_wall if first_wall is not None else now - frame.t_s
+                        delay = first_wall + frame.t_s - now
+                        if delay > 0:
+                            time.sleep(delay)
+                        now = time.time()
+                    self._process(landmarker, frame, now)
+            except SensorError as exc:
+                self._fault(exc, started)
+                return True
+        return source.live  # a camera that ends is a fault; a file that ends is the end
+
+    def _process(self, landmarker: FaceLandmarker, frame: Frame, now: float) -> None:
+        observation = landmarker.detect(Frame(frame.rgb, now, frame.index))
+        self.stats.captured.append(now)
+        self._module.process(observation, now)
+        self.stats.frames += 1
+        self.stats.model_s = landmarker.model_s
+        if self._on_frame is not None:
+            self._on_frame(frame, observation)
+
+    def _fault(self, error: SensorError, started: float) -> None:
+        """Report the fault on the bus until it is time to try the camera again."""
+        self.stats.faults += 1
+        self.stats.last_error = str(error)
+        self._log(f"camera module: sensor fault: {error}; retrying in {RETRY_S:g} s")
+        until = time.monotonic() + RETRY_S
+        while (
+            not self._stop.is_set() and time.monotonic() < until and not self._out_of_time(started)
+        ):
+            self._module.fault(time.time())
+            time.sleep(FAULT_REPORT_S)
+        self.stats.reopened += 1
+
+    def _fault_until_stopped(self, started: float) -> None:
+        while not self._stop.is_set() and not self._out_of_time(started):
+            self._module.fault(time.time())
+            time.sleep(FAULT_REPORT_S)

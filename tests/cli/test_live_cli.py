@@ -1,0 +1,128 @@
+"""`dms live`, `dms sensor`, `dms hud`: a clip as the camera, end to end."""
+
+from __future__ import annotations
+
+import collections
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import cv2
+import pytest
+
+from tests.netns import run_in_namespace
+from tests.sensor.conftest import FIXTURES
+
+CLIP = FIXTURES / "d14-eyes-close.mp4"  # 81 frames at 30 fps
+
+
+def dms(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "dms.cli", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=timeout,
+    )
+
+
+def decoded(log: Path) -> list[dict]:  # type: ignore[type-arg]
+    dump = dms("bus", "dump", str(log), "--json")
+    return [json.loads(line) for line in dump.stdout.splitlines()]
+
+
+def test_live_from_a_clip_publishes_decodable_face_states_at_the_clips_rate(tmp_path: Path) -> None:
+    log = tmp_path / "live.blf"
+    result = dms("live", "--video", str(CLIP), "--seconds", "6", "--no-hud", "--log", str(log))
+    assert result.returncode == 0, result.stderr
+    assert "81 frames" in result.stdout
+    frames = decoded(log)
+    faces = [f for f in frames if f["name"] == "DMS_FaceState"]
+    assert {f["status"] for f in frames} == {"ok"}
+    assert len(faces) == 81
+    span = faces[-1]["t_s"] - faces[0]["t_s"]
+    assert 80 / 30 * 0.9 <= span <= 80 / 30 * 1.25  # played at the clip's own pace
+    assert all(f["signals"]["face_present"] for f in faces)
+    names = collections.Counter(f["name"] for f in frames)
+    assert names["VEH_State"] > 0 and names["ECU_Hmi"] > 0  # the whole chain ran
+
+
+def test_a_clip_that_fails_mid_run_is_a_sensor_fault_on_the_bus(tmp_path: Path) -> None:
+    capture = cv2.VideoCapture(str(CLIP))
+    avi = tmp_path / "clip.avi"
+    writer = cv2.VideoWriter(str(avi), cv2.VideoWriter.fourcc(*"MJPG"), 30.0, (256, 256))
+    while True:
+        ok, frame = capture.read()
+        if not ok:
+            break
+        writer.write(frame)
+    writer.release()
+    data = avi.read_bytes()
+    broken = tmp_path / "broken.avi"
+    broken.write_bytes(data[: len(data) // 2])  # the second half of the frames is gone
+    log = tmp_path / "fault.blf"
+    result = dms("live", "--video", str(broken), "--seconds", "4", "--no-hud", "--log", str(log))
+    assert result.returncode == 0, result.stderr
+    assert "sensor fault" in result.stderr and "Traceback" not in result.stderr
+    states = [f["signals"]["state"] for f in decoded(log) if f["name"] == "DMS_Status"]
+    assert "SENSOR_FAULT" in states
+    alerts = {f["signals"]["alert_kind"] for f in decoded(log) if f["name"] == "ECU_Hmi"}
+    assert "DMS_UNAVAILABLE" in alerts
+
+
+def test_live_with_the_hud_records_a_video_headless(tmp_path: Path) -> None:
+    video = tmp_path / "hud.mp4"
+    result = dms(
+        "live",
+        "--video",
+        str(CLIP),
+        "--seconds",
+        "4",
+        "--record",
+        str(video),
+        "--screenshot-dir",
+        str(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr
+    capture = cv2.VideoCapture(str(video))
+    assert capture.get(cv2.CAP_PROP_FRAME_WIDTH) == 1280
+    assert capture.get(cv2.CAP_PROP_FRAME_COUNT) >= 30
+
+
+def test_four_processes_share_a_multicast_bus_on_loopback_only(tmp_path: Path) -> None:
+    """Camera module, ECU, vehicle and HUD as separate processes in a private network
+    namespace: the HUD decodes what the other three say."""
+    python = sys.executable
+    bus = "udp_multicast:239.74.163.9"
+    script = f"""
+        cd {tmp_path}
+        {python} -m dms.cli hud --bus {bus} --seconds 9 --screenshot-every 2 \
+            --screenshot-dir shots > hud.out 2> hud.err &
+        hud=$!
+        {python} -m dms.cli bus dump --bus {bus} --json --seconds 8 > dump.jsonl &
+        dump=$!
+        {python} -m dms.cli ecu --bus {bus} --seconds 8 > ecu.out &
+        {python} -m dms.cli sim --bus {bus} --seconds 8 2> sim.err &
+        sleep 1
+        {python} -m dms.cli sensor --bus {bus} --video {CLIP} --seconds 6 > sensor.out 2> sensor.err
+        wait
+    """
+    result = run_in_namespace(script, timeout_s=120)
+    assert result.returncode == 0, result.stderr
+    frames = [json.loads(line) for line in (tmp_path / "dump.jsonl").read_text().splitlines()]
+    names = collections.Counter(f["name"] for f in frames if f["status"] == "ok")
+    assert names["DMS_FaceState"] >= 60  # the sensor process
+    assert names["ECU_Hmi"] > 0 and names["ECU_Mrm"] > 0  # the ECU process
+    assert names["VEH_State"] > 0  # the vehicle process
+    hud = (tmp_path / "hud.out").read_text()
+    decoded_by_hud = int(hud.split("decoded ")[1].split(" frames")[0])
+    assert decoded_by_hud >= len(frames) * 0.8
+    assert len(list((tmp_path / "shots").glob("*.png"))) >= 3
+
+
+@pytest.mark.parametrize("missing", ["--video"])
+def test_a_missing_clip_is_a_clear_error(tmp_path: Path, missing: str) -> None:
+    result = dms("live", missing, str(tmp_path / "nope.mp4"), "--no-hud", "--seconds", "1")
+    assert result.returncode == 2
+    assert "nope.mp4 does not exist" in result.stderr
