@@ -23,7 +23,7 @@ from dms.bus.publisher import Publisher, make_frame
 from dms.bus.receiver import Receiver, Reception
 from dms.bus.signals import Message, MessageSpec, Signal
 from dms.bus.status import FrameStatus
-from dms.bus.transport import DEFAULT_BUS, BusSpec, open_bus
+from dms.bus.transport import DEFAULT_BUS, BusSpec, listen_to, open_bus
 
 __all__ = [
     "BY_ID",
@@ -48,6 +48,7 @@ __all__ = [
     "Reception",
     "Signal",
     "VehState",
+    "listen_to",
     "load_key",
     "make_frame",
     "open_bus",

@@ -38,6 +38,7 @@ class LoopbackBus(BusABC):
         self._receive_own = receive_own_messages
         self._queue: deque[can.Message] = deque()
         self._arrived = threading.Condition()
+        self._accepts: tuple[tuple[int, int], ...] = ()  # (id, mask) pairs; empty: all
         self._open = True
         with _channels_lock:
             self._peers = _channels.setdefault(self.channel_name, [])
@@ -50,7 +51,14 @@ class LoopbackBus(BusABC):
             if peer is not self or self._receive_own:
                 peer._deliver(msg)
 
+    def _apply_filters(self, filters: Any) -> None:
+        """Filter at delivery: frames nobody here wants never enter the queue."""
+        self._accepts = tuple((f["can_id"] & f["can_mask"], f["can_mask"]) for f in filters or ())
+
     def _deliver(self, msg: can.Message) -> None:
+        accepts = self._accepts
+        if accepts and not any(msg.arbitration_id & mask == wanted for wanted, mask in accepts):
+            return
         self._queue.append(msg)
         if self._arrived._waiters:  # type: ignore[attr-defined]  # wake a blocked reader only
             with self._arrived:
@@ -59,12 +67,12 @@ class LoopbackBus(BusABC):
     def _recv_internal(self, timeout: float | None) -> tuple[can.Message | None, bool]:
         queue = self._queue
         if queue:
-            return queue.popleft(), False
+            return queue.popleft(), True  # filtered at delivery already
         if timeout == 0:
-            return None, False
+            return None, True
         with self._arrived:
             self._arrived.wait_for(lambda: bool(queue) or not self._open, timeout)
-        return (queue.popleft() if queue else None), False
+        return (queue.popleft() if queue else None), True
 
     def shutdown(self) -> None:
         if self._open:

@@ -21,6 +21,7 @@ from dms.bus import (
     Publisher,
     Receiver,
     VehState,
+    listen_to,
 )
 from dms.bus.enums import DmsFault, DmsState
 from dms.bus.schedule import PeriodicSchedule
@@ -50,7 +51,7 @@ class CameraModule:
         on_state: Callable[[DriverState, FaceFeatures], None] | None = None,
     ) -> None:
         self._publisher = publisher
-        self._listen = listen
+        self._listen = listen_to(listen, VehState) if listen is not None else None
         self._receiver = Receiver(key=key)
         self._extractor = FeatureExtractor(features)
         self._monitor = DriverMonitor(monitor)

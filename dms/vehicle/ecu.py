@@ -19,6 +19,7 @@ from dms.bus import (
     Publisher,
     Receiver,
     VehState,
+    listen_to,
 )
 from dms.bus.catalog import CATALOG
 from dms.bus.schedule import PeriodicSchedule
@@ -52,7 +53,7 @@ class EcuNode:
         settings: EcuSettings | None = None,
         start_s: float = 0.0,
     ) -> None:
-        self._bus = bus
+        self._bus = listen_to(bus, DmsDistraction, DmsDrowsiness, DmsStatus, VehState)
         self._publisher = publisher
         self._receiver = Receiver(key=key)
         self._health = HealthMonitor(start_s)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import can
 
-from dms.bus import EcuMrm, Publisher, Receiver, VehState
+from dms.bus import EcuMrm, Publisher, Receiver, VehState, listen_to
 from dms.bus.schedule import PeriodicSchedule
 from dms.vehicle.model import DriverControls, MrmCommand, Vehicle, VehicleStatus
 
@@ -22,7 +22,7 @@ class SimNode:
         self, vehicle: Vehicle, bus: can.BusABC, publisher: Publisher, *, key: bytes | None = None
     ) -> None:
         self.vehicle = vehicle
-        self._bus = bus
+        self._bus = listen_to(bus, EcuMrm)
         self._publisher = publisher
         self._receiver = Receiver(key=key)
         self._schedule = PeriodicSchedule()
