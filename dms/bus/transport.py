@@ -88,5 +88,7 @@ def open_bus(spec: str | BusSpec = DEFAULT_BUS) -> can.BusABC:
 def listen_to(bus: can.BusABC, *messages: type[Message]) -> can.BusABC:
     """Let only these messages through to this bus connection (python-can filters: in the
     kernel or the backend where it can, in software otherwise). Returns the bus."""
-    bus.set_filters([{"can_id": m.SPEC.can_id, "can_mask": 0x7FF, "extended": False} for m in messages])
+    bus.set_filters(
+        [{"can_id": m.SPEC.can_id, "can_mask": 0x7FF, "extended": False} for m in messages]
+    )
     return bus

@@ -164,3 +164,20 @@ def test_the_fast_result_reader_matches_mediapipes_public_api(astronaut: np.ndar
     np.testing.assert_array_equal(a.landmarks, b.landmarks)
     np.testing.assert_array_equal(a.blendshapes, b.blendshapes)
     np.testing.assert_array_equal(a.matrix, b.matrix)
+
+
+@pytest.mark.parametrize(("driver", "expect_large"), [("largest", True), ("image-left", False)])
+def test_with_two_faces_the_driver_is_the_largest_or_the_configured_side(
+    astronaut: np.ndarray, driver: str, expect_large: bool
+) -> None:
+    head = astronaut[0:256, 128:384]
+    canvas = np.full((300, 600, 3), 90, dtype=np.uint8)
+    canvas[80:300, 0:220] = cv2.resize(
+        head, (220, 220), interpolation=cv2.INTER_AREA
+    )  # smaller, left
+    canvas[:, 300:600] = cv2.resize(head, (300, 300), interpolation=cv2.INTER_AREA)  # larger, right
+    with FaceLandmarker(video=False, driver=driver) as landmarker:  # type: ignore[arg-type]
+        observation = landmarker.detect(Frame(canvas, 0.0, 0))
+    assert observation is not None
+    nose_x = observation.landmarks[1, 0]
+    assert (nose_x > 300) is expect_large
