@@ -180,4 +180,4 @@ def test_with_two_faces_the_driver_is_the_largest_or_the_configured_side(
         observation = landmarker.detect(Frame(canvas, 0.0, 0))
     assert observation is not None
     nose_x = observation.landmarks[1, 0]
-    assert (nose_x > 300) is expect_large
+    assert bool(nose_x > 300) is expect_large
