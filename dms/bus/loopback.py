@@ -31,6 +31,9 @@ class LoopbackBus(BusABC):
     ) -> None:
         kwargs.pop("fd", None)  # always CAN FD
         kwargs.pop("preserve_timestamps", None)  # always preserved
+        # Set before BusABC.__init__, which applies any can_filters given here.
+        self._accepts: tuple[tuple[int, int], ...] = ()  # (id, mask) pairs; empty: all
+        self._verdicts: dict[int, bool] = {}  # CAN ID -> accepted
         super().__init__(channel=channel, **kwargs)
         self._can_protocol = CanProtocol.CAN_FD
         self.channel_info = f"loopback channel {channel!r}"
@@ -38,7 +41,6 @@ class LoopbackBus(BusABC):
         self._receive_own = receive_own_messages
         self._queue: deque[can.Message] = deque()
         self._arrived = threading.Condition()
-        self._accepts: tuple[tuple[int, int], ...] = ()  # (id, mask) pairs; empty: all
         self._open = True
         with _channels_lock:
             self._peers = _channels.setdefault(self.channel_name, [])
@@ -54,15 +56,38 @@ class LoopbackBus(BusABC):
     def _apply_filters(self, filters: Any) -> None:
         """Filter at delivery: frames nobody here wants never enter the queue."""
         self._accepts = tuple((f["can_id"] & f["can_mask"], f["can_mask"]) for f in filters or ())
+        self._verdicts = {}  # after the filters: a sender still on the old ones fills the old
+
+    def _accepted(self, can_id: int) -> bool:
+        """Whether the filters let ``can_id`` through; decided once per ID (a bus carries
+        a handful of IDs, and matching every filter for every frame costs more)."""
+        verdicts = self._verdicts
+        verdict = verdicts.get(can_id)
+        if verdict is None:
+            accepts = self._accepts
+            verdict = not accepts or any(can_id & mask == wanted for wanted, mask in accepts)
+            verdicts[can_id] = verdict
+        return verdict
 
     def _deliver(self, msg: can.Message) -> None:
-        accepts = self._accepts
-        if accepts and not any(msg.arbitration_id & mask == wanted for wanted, mask in accepts):
+        if not self._accepted(msg.arbitration_id):
             return
         self._queue.append(msg)
         if self._arrived._waiters:  # type: ignore[attr-defined]  # wake a blocked reader only
             with self._arrived:
                 self._arrived.notify()
+
+    def recv(self, timeout: float | None = None) -> can.Message | None:
+        """A frame, or ``None`` after ``timeout``. A queued frame (filtered at delivery
+        already) or an empty poll (``timeout=0``, as replay's nodes poll every frame)
+        returns at once: :meth:`can.BusABC.recv`'s generic loop (clock reads, a debug log
+        call) costs more than handing over a frame here."""
+        queue = self._queue
+        if queue:
+            return queue.popleft()
+        if timeout == 0:
+            return None
+        return super().recv(timeout)
 
     def _recv_internal(self, timeout: float | None) -> tuple[can.Message | None, bool]:
         queue = self._queue

@@ -33,6 +33,18 @@ def make_frame(can_id: int, data: bytes, t_s: float) -> can.Message:
     )
 
 
+class _Outgoing:
+    """One message's codec and where its counter and freshness value stand."""
+
+    __slots__ = ("can_id", "codec", "counter", "freshness")
+
+    def __init__(self, codec: FrameCodec) -> None:
+        self.codec = codec
+        self.can_id = codec.spec.can_id
+        self.counter = -1  # none sent yet: the first frame carries 0
+        self.freshness = -1
+
+
 class Publisher:
     """Encodes messages and sends them on a python-can bus.
 
@@ -51,24 +63,22 @@ class Publisher:
         taps: Iterable[Callable[[can.Message], None]] = (),
     ) -> None:
         self._bus = bus
-        self._codecs = {spec.cls: FrameCodec(spec, key) for spec in catalog}
-        self._counters: dict[type[Message], int] = {}
-        self._freshness: dict[type[Message], int] = {}
+        self._outgoing = {spec.cls: _Outgoing(FrameCodec(spec, key)) for spec in catalog}
         self._taps = tuple(taps)
         self.sent = 0
 
     def encode(self, message: Message, t_s: float) -> can.Message:
         """The next frame for ``message`` (advances its counter and freshness)."""
-        kind = type(message)
-        codec = self._codecs.get(kind)
-        if codec is None:
-            raise EncodeError(f"{kind.__name__} is not a message of this publisher's catalog")
-        counter = self._counters.get(kind, -1) + 1 & 0xFF
-        freshness = max(self._freshness.get(kind, -1) + 1, int(t_s * 1000.0))
-        data = codec.encode(message, counter, freshness)  # the codec keeps the low 32 bits
-        self._counters[kind] = counter
-        self._freshness[kind] = freshness
-        return make_frame(codec.spec.can_id, data, t_s)
+        outgoing = self._outgoing.get(type(message))
+        if outgoing is None:
+            name = type(message).__name__
+            raise EncodeError(f"{name} is not a message of this publisher's catalog")
+        counter = (outgoing.counter + 1) & 0xFF
+        freshness = max(outgoing.freshness + 1, int(t_s * 1000.0))
+        data = outgoing.codec.encode(message, counter, freshness)  # keeps the low 32 bits
+        outgoing.counter = counter
+        outgoing.freshness = freshness
+        return make_frame(outgoing.can_id, data, t_s)
 
     def send(self, message: Message, t_s: float) -> can.Message:
         """Encode ``message`` and put it on the bus; returns the frame sent."""

@@ -20,6 +20,9 @@ from dms.bus.status import FrameStatus
 __all__ = ["Receiver", "Reception", "freshness_is_newer"]
 
 _FRESHNESS_MODULUS = 1 << 32
+_OK = FrameStatus.OK
+#: The statuses that deliver data (``FrameStatus.delivered``, as a set: this is per frame).
+_DELIVERED = frozenset(status for status in FrameStatus if status.delivered)
 
 
 def freshness_is_newer(value: int, last: int) -> bool:
@@ -41,26 +44,60 @@ class Reception(NamedTuple):
         return self.spec.name if self.spec is not None else f"0x{self.can_id:03X}"
 
 
+class _Incoming:
+    """One message's codec and the sequence state of its stream."""
+
+    __slots__ = ("codec", "last_counter", "last_freshness", "ok_key", "spec")
+
+    def __init__(self, codec: FrameCodec) -> None:
+        self.codec = codec
+        self.spec = codec.spec
+        self.ok_key = (codec.spec.name, FrameStatus.OK)  # its most frequent count
+        self.last_counter: int | None = None
+        self.last_freshness: int | None = None
+
+    def sequence(self, counter: int, freshness: int) -> FrameStatus:
+        """The verdict on an intact frame's counter (and freshness, when authenticated)."""
+        if self.codec.authenticated:
+            last_freshness = self.last_freshness
+            if last_freshness is not None and not freshness_is_newer(freshness, last_freshness):
+                return FrameStatus.REPLAYED
+            self.last_freshness = freshness
+        last = self.last_counter
+        if last == counter:
+            return FrameStatus.REPEATED
+        self.last_counter = counter
+        if last is not None and counter != (last + 1) & 0xFF:
+            return FrameStatus.COUNTER_JUMP
+        return FrameStatus.OK
+
+
 class Receiver:
     """Decodes frames of the catalog's messages and keeps per-message statistics."""
 
     def __init__(self, catalog: Iterable[MessageSpec] = CATALOG, key: bytes | None = None) -> None:
-        self._codecs = {spec.can_id: FrameCodec(spec, key) for spec in catalog}
-        self._last_counter: dict[int, int] = {}
-        self._last_freshness: dict[int, int] = {}
-        #: (message name or hex ID, status) -> frames
-        self.counts: Counter[tuple[str, FrameStatus]] = Counter()
+        self._incoming = {spec.can_id: _Incoming(FrameCodec(spec, key)) for spec in catalog}
+        # (message name or hex ID, status) -> frames, in order of first appearance. A plain
+        # dict, not a Counter: it is updated for every frame, and dict updates are faster.
+        self._counts: dict[tuple[str, FrameStatus], int] = {}
+
+    @property
+    def counts(self) -> Counter[tuple[str, FrameStatus]]:
+        """(message name or hex ID, status) -> frames so far."""
+        return Counter(self._counts)
 
     def receive(self, can_id: int, data: bytes, t_s: float = 0.0) -> Reception:
-        codec = self._codecs.get(can_id)
-        if codec is None:
+        incoming = self._incoming.get(can_id)
+        if incoming is None:
             return self._count(Reception(t_s, can_id, FrameStatus.UNKNOWN_ID))
-        status, message, counter, freshness = codec.parse(data)
-        if status is FrameStatus.OK:
-            status = self._sequence(can_id, counter, freshness, codec.authenticated)
-            if not status.delivered:
+        status, message, counter, freshness = incoming.codec.parse(data)
+        if status is _OK:
+            status = incoming.sequence(counter, freshness)
+            if status not in _DELIVERED:
                 message = None
-        return self._count(Reception(t_s, can_id, status, message, codec.spec))
+        key = incoming.ok_key if status is _OK else (incoming.spec.name, status)
+        self._counts[key] = self._counts.get(key, 0) + 1
+        return Reception(t_s, can_id, status, message, incoming.spec)
 
     def receive_can(self, frame: can.Message) -> Reception:
         """Classify a python-can frame; 29-bit, remote and error frames are not ours."""
@@ -70,28 +107,13 @@ class Receiver:
             )
         return self.receive(frame.arbitration_id, bytes(frame.data), frame.timestamp)
 
-    def _sequence(
-        self, can_id: int, counter: int, freshness: int, authenticated: bool
-    ) -> FrameStatus:
-        if authenticated:
-            last_freshness = self._last_freshness.get(can_id)
-            if last_freshness is not None and not freshness_is_newer(freshness, last_freshness):
-                return FrameStatus.REPLAYED
-            self._last_freshness[can_id] = freshness
-        last = self._last_counter.get(can_id)
-        if last == counter:
-            return FrameStatus.REPEATED
-        self._last_counter[can_id] = counter
-        if last is not None and counter != (last + 1) & 0xFF:
-            return FrameStatus.COUNTER_JUMP
-        return FrameStatus.OK
-
     def _count(self, reception: Reception) -> Reception:
-        self.counts[(reception.name, reception.status)] += 1
+        key = (reception.name, reception.status)
+        self._counts[key] = self._counts.get(key, 0) + 1
         return reception
 
     def count(self, status: FrameStatus, name: str | None = None) -> int:
         """Frames with ``status``, for one message or (``name=None``) for all."""
         return sum(
-            n for (who, what), n in self.counts.items() if what is status and name in (None, who)
+            n for (who, what), n in self._counts.items() if what is status and name in (None, who)
         )

@@ -248,6 +248,8 @@ class Message:
 
         Senders use this for measured quantities (a head yaw beyond the signal's range is
         sent as the range limit, as a DBC sender would saturate), never for enumerations.
+        :func:`message` replaces this with the same logic compiled per message
+        (:func:`_compile_saturated`): senders call it for every frame.
         """
         for name, low, high in cls.SPEC.limits:
             value = values.get(name)
@@ -257,6 +259,47 @@ class Message:
 
 
 M = TypeVar("M", bound=Message)
+
+
+def mutable_twin(cls: type[Message]) -> type:
+    """A mutable class with the very same slots as the frozen message class ``cls``.
+
+    Filling a twin at plain attribute speed and then re-labelling it as ``cls`` (Python
+    allows that between classes of identical layout) builds the frozen message without
+    the frozen ``__init__``'s ``object.__setattr__`` per field, three times faster. Only
+    for code that sets every field, as ``__init__`` would (messages have no
+    ``__post_init__``).
+    """
+    return type(f"_{cls.__name__}Fill", cls.__bases__, {"__slots__": cls.__slots__})
+
+
+def _compile_saturated(spec: MessageSpec) -> Callable[..., Any]:
+    """:meth:`Message.saturated` for one message as straight-line code (as :mod:`dataclasses`
+    does for ``__init__``): keyword-only arguments, the clipping of each numeric signal
+    inline, and the fields filled through :func:`mutable_twin`."""
+    namespace: dict[str, Any] = {"_twin": mutable_twin(spec.cls), "_cls": spec.cls}
+    limits = {name: (low, high) for name, low, high in spec.limits}
+    fills = []
+    for i, signal in enumerate(spec.signals):
+        value = name = signal.name
+        if name in limits:
+            namespace[f"_lo{i}"], namespace[f"_hi{i}"] = limits[name]
+            # None passes through, as in Message.saturated (encoding then names it).
+            value = (
+                f"{name} if {name} is None else _lo{i} if {name} < _lo{i} "
+                f"else _hi{i} if {name} > _hi{i} else {name}"
+            )
+        fills.append(f"    _message.{name} = {value}\n")
+    source = (
+        f"def saturated(*, {', '.join(s.name for s in spec.signals)}):\n"
+        "    _message = _twin()\n"
+        f"{''.join(fills)}"
+        "    _message.__class__ = _cls\n"
+        "    return _message\n"
+    )
+    exec(compile(source, f"<saturated {spec.name}>", "exec"), namespace)
+    saturated: Callable[..., Any] = namespace["saturated"]
+    return saturated
 
 
 @dataclass_transform(
@@ -289,6 +332,7 @@ def message(
             cls=data_cls,
             doc=(cls.__doc__ or "").strip(),
         )
+        setattr(data_cls, "saturated", staticmethod(_compile_saturated(data_cls.SPEC)))  # noqa: B010
         return data_cls
 
     return wrap

@@ -234,6 +234,18 @@ def test_saturated_clips_measured_values_into_range() -> None:
     assert (message.head_yaw_deg, message.gaze_pitch_deg) == (90.0, -90.0)
 
 
+def test_saturated_builds_the_same_frozen_message_as_the_constructor() -> None:
+    for example in EXAMPLES.values():
+        values = {s.name: getattr(example, s.name) for s in example.SPEC.signals}
+        built = type(example).saturated(**values)
+        assert type(built) is type(example) and built == example
+        assert hash(built) == hash(example)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(built, example.SPEC.signals[0].name, 1)
+        with pytest.raises(TypeError):
+            type(example).saturated(**{**values, "no_such_signal": 1})
+
+
 def test_decoded_messages_are_frozen_like_constructed_ones() -> None:
     message = EXAMPLES["DMS_Status"]
     _, decoded, _, _ = codec_for(message.SPEC, None).parse(

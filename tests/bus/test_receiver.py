@@ -158,3 +158,22 @@ def test_frames_that_are_not_ours_are_counted_as_unknown(flag: str) -> None:
 def test_replace_keeps_types() -> None:
     moved = dataclasses.replace(VEH, speed_mps=0.0)
     assert Receiver().receive_can(Publisher(None).encode(moved, 0.0)).message == moved
+
+
+def test_receivers_of_the_same_frames_keep_their_own_sequence_checks() -> None:
+    """Receivers in one process share parsed frames (see FrameCodec.parse), not verdicts."""
+    data = frames(FrameCodec(BY_NAME["DMS_FaceState"]), [1, 2, 3])
+    first, second = Receiver(), Receiver()
+    got_first = [first.receive(0x100, frame) for frame in data]
+    got_second = [second.receive(0x100, frame) for frame in (data[0], data[2])]
+    assert [r.status for r in got_first] == [FrameStatus.OK] * 3
+    assert [r.status for r in got_second] == [FrameStatus.OK, FrameStatus.COUNTER_JUMP]
+    assert got_second[1].message == got_first[2].message == FACE
+
+
+def test_a_frame_authentic_under_one_key_fails_under_another_in_the_same_process() -> None:
+    frame = FrameCodec(BY_NAME["VEH_State"], KEY).encode(VEH, 1, 5000)
+    assert Receiver(key=KEY).receive(0x200, frame).status is FrameStatus.OK
+    other_key = bytes(range(32))
+    assert Receiver(key=other_key).receive(0x200, frame).status is FrameStatus.MAC_FAILURE
+    assert Receiver(key=KEY).receive(0x200, frame).status is FrameStatus.OK

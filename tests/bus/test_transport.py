@@ -5,10 +5,21 @@ from __future__ import annotations
 import json
 import sys
 import textwrap
+import uuid
 
+import can
 import pytest
 
-from dms.bus import BusSpec, Publisher, Receiver, open_bus
+from dms.bus import (
+    BY_ID,
+    BusSpec,
+    DmsFaceState,
+    Publisher,
+    Receiver,
+    VehState,
+    listen_to,
+    open_bus,
+)
 from dms.bus.examples import example_messages
 from dms.bus.status import FrameStatus
 from dms.errors import BusError, ConfigError
@@ -86,3 +97,40 @@ def test_two_processes_exchange_frames_over_udp_multicast_on_loopback_only() -> 
     face = next(r for r in records if r["name"] == "DMS_FaceState")
     assert face["signals"]["gaze_zone"] == "INFOTAINMENT"
     assert face["signals"]["head_yaw_deg"] == -28.4
+
+
+def test_loopback_filters_apply_at_delivery_and_follow_changes() -> None:
+    name = f"loopback:filters-{uuid.uuid4().hex}"
+    face, veh = (m for m in example_messages() if type(m) in (DmsFaceState, VehState))
+    with open_bus(name) as tx, open_bus(name) as rx:
+        publisher = Publisher(tx)
+
+        def arrivals() -> list[str]:
+            for message in (face, veh):
+                publisher.send(message, 0.0)
+            names = []
+            while (frame := rx.recv(timeout=0.0)) is not None:
+                names.append(BY_ID[frame.arbitration_id].name)
+            return names
+
+        listen_to(rx, VehState)
+        assert arrivals() == ["VEH_State"]
+        listen_to(rx, DmsFaceState)
+        assert arrivals() == ["DMS_FaceState"]
+        rx.set_filters(None)
+        assert arrivals() == ["DMS_FaceState", "VEH_State"]
+
+
+def test_loopback_takes_filters_given_when_opened() -> None:
+    channel = f"filters-{uuid.uuid4().hex}"
+    face, veh = (m for m in example_messages() if type(m) in (DmsFaceState, VehState))
+    only_veh = [{"can_id": VehState.SPEC.can_id, "can_mask": 0x7FF, "extended": False}]
+    with (
+        open_bus(f"loopback:{channel}") as tx,
+        can.Bus(interface="loopback", channel=channel, can_filters=only_veh) as rx,
+    ):
+        publisher = Publisher(tx)
+        for message in (face, veh):
+            publisher.send(message, 0.0)
+        received = [frame.arbitration_id for frame in iter(lambda: rx.recv(timeout=0.0), None)]
+    assert received == [VehState.SPEC.can_id]
