@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from dms.bus.enums import GazeZone
 from dms.driver_state.cabin import DRIVING_RELATED
@@ -58,8 +59,9 @@ def long_distraction_limit_s(speed_mps: float, settings: AttentionSettings) -> f
     return settings.long_distraction_fast_s
 
 
-@dataclass(frozen=True, slots=True)
-class AttentionState:
+class AttentionState(NamedTuple):
+    """Attention after a frame (a named tuple: one per frame, see ``EyeState``)."""
+
     zone: GazeZone = GazeZone.ROAD  # zone of the current glance
     glance_s: float = 0.0
     eyes_on_road: bool = True

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from dms.driver_state.types import Event, EventKind
 
@@ -40,8 +41,10 @@ class EyeSettings:
     perclos_min_share: float = 0.5
 
 
-@dataclass(frozen=True, slots=True)
-class EyeState:
+class EyeState(NamedTuple):
+    """The eyes' state after a frame. A named tuple rather than a frozen dataclass: one is
+    built every frame, and a tuple builds three times faster (immutable all the same)."""
+
     closed_s: float = 0.0  # current continuous closure
     perclos_pct: float = 0.0
     perclos_valid: bool = False  # enough of the window could be judged

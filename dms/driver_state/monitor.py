@@ -10,6 +10,7 @@ eyes); gaze from the head alone when the eyes cannot be seen.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from dms.bus.enums import DmsState, GazeZone, UnresponsiveReason
 from dms.driver_state.attention import AttentionSettings, AttentionState, AttentionTracker
@@ -41,9 +42,9 @@ class MonitorSettings:
     eyes_occluded_after_s: float = 1.0
 
 
-@dataclass(frozen=True, slots=True)
-class DriverState:
-    """Everything the DMS says about the driver at ``t_s``."""
+class DriverState(NamedTuple):
+    """Everything the DMS says about the driver at ``t_s``. A named tuple, like the
+    estimators' states: one is built every frame, and tuples build fast."""
 
     t_s: float
     dms_state: DmsState

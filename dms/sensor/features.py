@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from dms.sensor.face_mesh import LEFT_EYE, MOUTH, RIGHT_EYE, EyeIndices
-from dms.sensor.observation import FaceObservation, blendshape_index
+from dms.sensor.observation import EyePixels, FaceObservation, blendshape_index
 
 __all__ = ["FaceFeatures", "FeatureExtractor", "FeatureSettings", "head_pose_deg"]
 
@@ -206,6 +206,11 @@ class FeatureExtractor:
         """Forget the driver (a new driver, a new clip)."""
         self.__init__(self.settings)  # type: ignore[misc]
 
+    def _occluded(self, eye: EyePixels) -> bool:
+        """Dark lenses over the eye: a dark ring and little texture inside."""
+        s = self.settings
+        return eye.darkness >= s.occluded_darkness and eye.texture <= s.occluded_texture_max
+
     def update(self, observation: FaceObservation | None, t_s: float) -> FaceFeatures:
         dt_s = 0.0 if self._last_t is None else max(0.0, t_s - self._last_t)
         self._last_t = t_s
@@ -232,11 +237,9 @@ class FeatureExtractor:
         visible = True
         darkness = (0.0, 0.0)
         if observation.eyes is not None:
-            darkness = (observation.eyes[0].darkness, observation.eyes[1].darkness)
-            visible = not all(
-                eye.darkness >= s.occluded_darkness and eye.texture <= s.occluded_texture_max
-                for eye in observation.eyes
-            )
+            left_eye, right_eye = observation.eyes
+            darkness = (left_eye.darkness, right_eye.darkness)
+            visible = not (self._occluded(left_eye) and self._occluded(right_eye))
         mean_open = (openness[0] + openness[1]) / 2.0
         if not visible:
             self._closed = False

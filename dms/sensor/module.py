@@ -60,7 +60,10 @@ class CameraModule:
         self._last_t: float | None = None
         self._schedule = PeriodicSchedule()
         self._fps = 0.0
-        self._faults = DmsFault.NONE
+        # Fault conditions as booleans, combined into DmsFault bits only when DMS_Status
+        # goes out (flag arithmetic runs in Python, and these are set every frame).
+        self._camera_lost = False
+        self._low_fps = False
         self.state: DriverState | None = None
 
     def _poll_bus(self) -> None:
@@ -78,11 +81,8 @@ class CameraModule:
         self._last_t = t_s
         if dt_s > 0:
             self._fps += (1.0 / dt_s - self._fps) * min(1.0, dt_s / 1.0)
-        self._faults &= ~DmsFault.CAMERA
-        if self._fps and self._fps < MIN_FPS:
-            self._faults |= DmsFault.LOW_FPS
-        else:
-            self._faults &= ~DmsFault.LOW_FPS
+        self._camera_lost = False
+        self._low_fps = bool(self._fps) and self._fps < MIN_FPS
         features = self._extractor.update(observation, t_s)
         state = self._monitor.update(features, self.speed_mps, dt_s)
         self.state = state
@@ -94,12 +94,20 @@ class CameraModule:
     def fault(self, t_s: float) -> None:
         """No frame arrived (camera lost): say so on the bus instead of going silent."""
         self._poll_bus()
-        self._faults |= DmsFault.CAMERA
+        self._camera_lost = True
         if self._schedule.due(DmsStatus, t_s):
             self._publisher.send(
-                DmsStatus(DmsState.SENSOR_FAULT, self._faults, 0.0, self._calibration_pct(), 0.0),
+                DmsStatus(DmsState.SENSOR_FAULT, self._faults(), 0.0, self._calibration_pct(), 0.0),
                 t_s,
             )
+
+    def _faults(self) -> DmsFault:
+        faults = DmsFault.NONE
+        if self._camera_lost:
+            faults |= DmsFault.CAMERA
+        if self._low_fps:
+            faults |= DmsFault.LOW_FPS
+        return faults
 
     def _calibration_pct(self) -> float:
         return 100.0 * self.state.calibration if self.state is not None else 0.0
@@ -167,7 +175,7 @@ class CameraModule:
             send(
                 DmsStatus.saturated(
                     state=s.dms_state,
-                    faults=self._faults,
+                    faults=self._faults(),
                     fps_hz=self._fps,
                     calibration_pct=100.0 * s.calibration,
                     face_lost_s=s.face_lost_s,

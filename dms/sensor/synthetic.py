@@ -6,8 +6,10 @@ replay and live. The face is the template derived from a real face
 (:mod:`dms.sensor.face_template`), deformed for eyelids, jaw and iris, turned by the head
 pose and projected into a 640×480 camera image, with sensor noise.
 
-Deformations are linear in the ground truth, so a frame is one small matrix product:
-``head = base + Σ weight_k · field_k`` for k in (left lid, right lid, jaw, iris x, iris y).
+Deformations are linear in the ground truth: ``head = base + Σ weight_k · field_k`` for k in
+(left lid, right lid, jaw, iris x, iris y). Each field moves a few coordinates only (173 of
+1,434), and each coordinate follows one field at most, so a frame adds each field's weighted
+values at its own coordinates.
 """
 
 from __future__ import annotations
@@ -146,7 +148,9 @@ class SyntheticFace:
         self._iris_deg = features.iris_yaw_deg_per_unit
         self._pitch_deg = features.eye_pitch_deg_per_unit
         face = (template if template is not None else load_template()).astype(np.float64)
-        self._base, self._fields = self._build(face, features.ear_shut, eye_aperture)
+        self._base, fields = self._build(face, features.ear_shut, eye_aperture)
+        #: Per field, the coordinates it moves (into the flattened face) and by how much.
+        self._fields = [(np.flatnonzero(field), field[field != 0]) for field in fields]
         self._shape_base, self._shape_mix = self._mixing()
         self._pool: np.ndarray | None = None
 
@@ -205,7 +209,10 @@ class SyntheticFace:
             ],
             axis=1,
         ).astype(np.float32)
-        head = (self._base.reshape(-1) + weights @ self._fields).reshape(n, -1, 3)
+        head = np.repeat(self._base.reshape(1, -1), n, axis=0)
+        for k, (moved, values) in enumerate(self._fields):
+            head[:, moved] += weights[:, k, None] * values
+        head = head.reshape(n, -1, 3)
         angles = np.stack([poses.head_yaw_deg, poses.head_pitch_deg, poses.head_roll_deg], axis=1)
         if noise > 0:
             angles = angles + rng.normal(0.0, 0.3, size=angles.shape)
@@ -215,10 +222,12 @@ class SyntheticFace:
         to_image = np.array([1.0, -1.0, -1.0], dtype=np.float32) * np.float32(cam.eye_span_px)
         centre = np.array([cam.width_px / 2.0, cam.height_px / 2.0, 0.0], dtype=np.float32)
         landmarks = np.matmul(head, rotation.transpose(0, 2, 1))
-        landmarks *= to_image
-        landmarks += centre
+        for axis in range(3):  # one coordinate at a time: numpy loops slowly over triples
+            coordinates = landmarks[..., axis]
+            coordinates *= to_image[axis]
+            coordinates += centre[axis]
         if noise > 0:
-            landmarks += self._noise(landmarks.size).reshape(landmarks.shape) * np.float32(noise)
+            landmarks += self._noise_px(landmarks.size).reshape(landmarks.shape)
         matrices = np.zeros((n, 4, 4), dtype=np.float32)
         matrices[:, :3, :3] = rotation
         matrices[:, 2, 3] = -cam.distance_cm
@@ -226,24 +235,26 @@ class SyntheticFace:
         shapes = self._blendshapes(poses, left, right)
         size = (cam.width_px, cam.height_px)
         observations: list[FaceObservation | None] = []
-        for k in range(n):
-            if not poses.present[k]:
+        frames = zip(
+            poses.present.tolist(), poses.occluded.tolist(), poses.t_s.tolist(), strict=True
+        )
+        for k, (present, occluded, t_s) in enumerate(frames):
+            if not present:
                 observations.append(None)
                 continue
-            eyes = _DARK if poses.occluded[k] else _CLEAR
+            eyes = _DARK if occluded else _CLEAR
             observations.append(
-                FaceObservation(
-                    landmarks[k], shapes[k], matrices[k], size, float(poses.t_s[k]), eyes
-                )
+                FaceObservation(landmarks[k], shapes[k], matrices[k], size, t_s, eyes)
             )
         return observations
 
-    def _noise(self, count: int) -> np.ndarray:
-        """Unit Gaussian noise: a random stretch of a pool drawn once (drawing 1,434 fresh
-        numbers a frame costs more than rendering the face)."""
+    def _noise_px(self, count: int) -> np.ndarray:
+        """Gaussian pixel noise: a random stretch of a pool drawn (and scaled) once; drawing
+        1,434 fresh numbers a frame costs more than rendering the face."""
         if self._pool is None or len(self._pool) < _POOL_FACTOR * count:
             size = max(_POOL_MIN, _POOL_FACTOR * count)
-            self._pool = self.rng.standard_normal(size=size, dtype=np.float32)
+            unit = self.rng.standard_normal(size=size, dtype=np.float32)
+            self._pool = unit * np.float32(self.noise_px)
         start = int(self.rng.integers(0, len(self._pool) - count + 1))
         return self._pool[start : start + count]
 
