@@ -85,17 +85,28 @@ _CHEEK = slice(_INSIDE.stop, None)
 
 
 def measure_eyes(rgb: np.ndarray, landmarks: np.ndarray) -> tuple[EyePixels, EyePixels]:
-    """(driver's left eye, driver's right eye) pixel numbers for one frame."""
-    positions = (_WEIGHTS @ landmarks[_LANDMARKS, :2].reshape(-1)).reshape(-1, 2)
+    """(driver's left eye, driver's right eye) pixel numbers for one frame.
+
+    Few numpy calls on purpose: this runs between two model calls, with cold caches, where
+    each call costs several times what it does in a tight loop.
+    """
     height, width = rgb.shape[:2]
-    xs = np.minimum(np.maximum(positions[:, 0].astype(np.intp), 0), width - 1)
-    ys = np.minimum(np.maximum(positions[:, 1].astype(np.intp), 0), height - 1)
-    grey = (rgb[ys, xs] @ _GREY).reshape(2, -1)  # one row per eye
-    cheek = np.maximum(np.sort(grey[:, _CHEEK], axis=1)[:, 2], 1.0)  # median of 5
-    ring = np.sort(grey[:, :RING_POINTS], axis=1)[:, RING_POINTS // 2]
-    darkness = np.maximum(1.0 - ring / cheek, 0.0)
-    texture = grey[:, _INSIDE].std(axis=1) / cheek
+    positions = (_WEIGHTS @ landmarks[_LANDMARKS, :2].reshape(-1)).astype(np.intp)
+    positions = positions.reshape(-1, 2)
+    np.clip(positions, 0, (width - 1, height - 1), out=positions)
+    pixels = rgb.reshape(-1, 3)[positions @ (1, width)]  # row-major pixel index
+    grey = (pixels @ _GREY).reshape(2, -1)  # one row per eye
+    ring, cheek = grey[:, :RING_POINTS], grey[:, _CHEEK]
+    ring.sort(axis=1)
+    cheek.sort(axis=1)
+    cheek_level = np.maximum(cheek[:, 2], 1.0)  # median of 5
+    darkness = np.maximum(1.0 - ring[:, RING_POINTS // 2] / cheek_level, 0.0)
+    inside = grey[:, _INSIDE]
+    centred = inside - np.add.reduce(inside, axis=1, keepdims=True) / inside.shape[1]
+    spread = np.sqrt(np.add.reduce(centred * centred, axis=1) / inside.shape[1])
+    (left_texture, right_texture) = (spread / cheek_level).tolist()
+    (left_dark, right_dark) = darkness.tolist()
     return (
-        EyePixels(texture=float(texture[0]), darkness=float(darkness[0])),
-        EyePixels(texture=float(texture[1]), darkness=float(darkness[1])),
+        EyePixels(texture=left_texture, darkness=left_dark),
+        EyePixels(texture=right_texture, darkness=right_dark),
     )

@@ -130,8 +130,10 @@ class FaceLandmarker:
             raise ModelError(f"cannot load the face model {path}: {exc}") from exc
         self._warm = False
         self._read = fast_reader(self._landmarker) if fast else None
-        #: wall time spent inside the model so far, for benchmarks and the status message
+        #: wall time spent in the model's inference calls so far, and in MediaPipe's copy
+        #: of each frame into its own image (for benchmarks and the status message)
         self.model_s = 0.0
+        self.image_s = 0.0
         self.video = video
         self.driver = driver
         self.region = region
@@ -163,8 +165,11 @@ class FaceLandmarker:
             return None
         crop_h, crop_w = rgb.shape[:2]
         scale = np.array([crop_w, crop_h, crop_w], dtype=np.float32)
-        shift = np.array([x0, y0, 0], dtype=np.float32)
-        points = [face[0] * scale + shift for face in faces]
+        points = [face[0] * scale for face in faces]  # normalised -> pixels, a new array
+        if window is not None:
+            shift = np.array([x0, y0, 0], dtype=np.float32)
+            for face_points in points:
+                np.add(face_points, shift, out=face_points)
         pick = self._pick(points)
         _, blendshapes, matrix = faces[pick]
         if len(blendshapes) != len(BLENDSHAPES) or len(points[pick]) != LANDMARK_COUNT:
@@ -186,7 +191,9 @@ class FaceLandmarker:
             self._warm = True
             with _native_logs_silenced():
                 return self._run(rgb, t_s)
+        started = time.perf_counter()
         image = mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb)
+        self.image_s += time.perf_counter() - started
         t_ms = None
         if self.video:  # VIDEO mode needs strictly increasing millisecond timestamps
             t_ms = max(round(t_s * 1000.0), self._last_ms + 1)

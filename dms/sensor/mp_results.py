@@ -81,7 +81,7 @@ def fast_reader(landmarker: Any) -> Reader | None:
                 rows = np.frombuffer(
                     ctypes.string_at(points.landmarks, count * point_floats * 4), np.float32
                 )
-                landmarks = rows.reshape(count, point_floats)[:, :3].copy()
+                landmarks = rows.reshape(count, point_floats)[:, :3]  # scaled into a copy later
                 scores = np.empty(0, dtype=np.float32)
                 if i < result.face_blendshapes_count:
                     shapes = result.face_blendshapes[i]
