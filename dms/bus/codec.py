@@ -318,13 +318,13 @@ class FrameCodec:
 
     # -- receiving -------------------------------------------------------------------------
 
-    def parse(self, data: bytes) -> Parsed:
+    def parse(self, data: bytes | bytearray) -> Parsed:
         """Check integrity and authenticity, then decode. Never raises on bad input."""
+        last = self._last.frame
+        if last is not None and last[0] == data:  # compares contents, bytes or bytearray
+            return last[1]
         if type(data) is not bytes:
             data = bytes(data)  # the memo must not hold a mutable buffer
-        last = self._last.frame
-        if last is not None and last[0] == data:
-            return last[1]
         parsed = self._parse(data)
         self._last.frame = (data, parsed)
         return parsed

@@ -86,7 +86,7 @@ class Receiver:
         """(message name or hex ID, status) -> frames so far."""
         return Counter(self._counts)
 
-    def receive(self, can_id: int, data: bytes, t_s: float = 0.0) -> Reception:
+    def receive(self, can_id: int, data: bytes | bytearray, t_s: float = 0.0) -> Reception:
         incoming = self._incoming.get(can_id)
         if incoming is None:
             return self._count(Reception(t_s, can_id, FrameStatus.UNKNOWN_ID))
@@ -105,7 +105,7 @@ class Receiver:
             return self._count(
                 Reception(frame.timestamp, frame.arbitration_id, FrameStatus.UNKNOWN_ID)
             )
-        return self.receive(frame.arbitration_id, bytes(frame.data), frame.timestamp)
+        return self.receive(frame.arbitration_id, frame.data, frame.timestamp)
 
     def _count(self, reception: Reception) -> Reception:
         key = (reception.name, reception.status)

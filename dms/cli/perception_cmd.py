@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import csv
-import dataclasses
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -55,9 +55,10 @@ def _eval(args: argparse.Namespace) -> int:
 
 def _video(args: argparse.Namespace) -> int:
     from dms.sensor.analysis import analyse  # loads mediapipe: only when analysing
+    from dms.sensor.features import FaceFeatures
 
     features, _ = analyse(args.file, args.model)
-    names = [f.name for f in dataclasses.fields(features[0])] if features else []
+    names = list(FaceFeatures._fields)
     if args.csv:
         with args.csv.open("w", newline="", encoding="utf-8") as out:
             _write_csv(out, names, features)
@@ -70,7 +71,7 @@ def _video(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write_csv(out: TextIO, names: list[str], features: list) -> None:  # type: ignore[type-arg]
+def _write_csv(out: TextIO, names: list[str], features: Sequence[object]) -> None:
     writer = csv.writer(out)
     writer.writerow(names)
     for feature in features:

@@ -63,7 +63,8 @@ def _ecu(args: argparse.Namespace) -> int:
         node = EcuNode(bus, Publisher(bus, key=key), key=key, start_s=time.time())
 
         def step(t_s: float) -> None:
-            for event in node.step(t_s).events:
+            outputs = node.step(t_s)
+            for event in outputs.events if outputs is not None else ():
                 print(f"{event.t_s:.3f} {event.as_dict()}", flush=True)
 
         with contextlib.suppress(KeyboardInterrupt):

@@ -39,8 +39,8 @@ from dms.scenario.behaviour import build_ground_truth, sensor_rng
 from dms.scenario.controls import DriverTimeline, FaultyLink
 from dms.scenario.expectations import ExpectationResult, check_expectations
 from dms.scenario.model import Scenario
+from dms.sensor.features import FaceFeatures
 from dms.sensor.module import CameraModule
-from dms.sensor.observation import FaceObservation
 from dms.sensor.synthetic import SyntheticFace
 from dms.vehicle.builtin import BuiltinSettings, BuiltinVehicle
 from dms.vehicle.ecu import EcuNode
@@ -100,14 +100,19 @@ class _BusObserver:
         self._latest: dict[type, object] = {}
 
     def poll(self, t_s: float) -> None:
+        """Take a sample when one is due; the traffic since the last one is decoded first."""
+        if t_s + 1e-9 >= self._next_sample:
+            self._next_sample += SAMPLE_PERIOD_S
+            self.drain()
+            self.samples.append(self._sample(t_s))
+
+    def drain(self) -> None:
+        """Decode every frame that has arrived."""
         latest = self._latest
         while (frame := self._bus.recv(timeout=0.0)) is not None:
             message = self.receiver.receive_can(frame).message
             if message is not None:
                 latest[type(message)] = message
-        if t_s + 1e-9 >= self._next_sample:
-            self._next_sample += SAMPLE_PERIOD_S
-            self.samples.append(self._sample(t_s))
 
     def _sample(self, t_s: float) -> Sample:
         face = self._latest.get(DmsFaceState)
@@ -200,7 +205,7 @@ class Replay:
         )
         self._observer = _BusObserver(observer_bus, key)
         self.frame_index = 0  # the next frame to run
-        self._observations: list[FaceObservation | None] = []
+        self._features: list[FaceFeatures] = []  # of the current chunk of frames
         self.events: list[Event] = []
         self._started = time.perf_counter()
 
@@ -222,10 +227,13 @@ class Replay:
         i = self.frame_index
         t_s = self.t_s
         if i % RENDER_CHUNK == 0:
-            self._observations = self._face.render(self._truth.poses.window(i, i + RENDER_CHUNK))
+            poses = self._truth.poses.window(i, i + RENDER_CHUNK)
+            self._features = self._module.measure(self._face.render(poses), poses.t_s.tolist())
         self._sim.step(t_s, self._driver.controls(t_s))
-        self.events.extend(self._module.process(self._observations[i % RENDER_CHUNK], t_s).events)
-        self.events.extend(self._ecu.step(t_s).events)
+        self.events.extend(self._module.report(self._features[i % RENDER_CHUNK]).events)
+        ecu = self._ecu.step(t_s)
+        if ecu is not None:
+            self.events.extend(ecu.events)
         self._observer.poll(t_s)
         self.frame_index += 1
 
@@ -233,6 +241,7 @@ class Replay:
         end_s = self.t_s
         self.events.extend(self._module.finish(end_s))
         self._observer.poll(end_s)
+        self._observer.drain()
         self._stack.close()
         wall_s = time.perf_counter() - self._started
         events = sorted(self.events, key=lambda event: event.t_s)

@@ -19,7 +19,9 @@ give eyeBlink 0.45-0.84 and a 3-D eye aspect ratio (EAR) of 0.01-0.15; open eyes
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -69,9 +71,11 @@ class FeatureSettings:
     good_face_width_px: float = 120.0
 
 
-@dataclass(frozen=True, slots=True)
-class FaceFeatures:
-    """What the module measures on one frame; ``face_present`` False means no face."""
+class FaceFeatures(NamedTuple):
+    """What the module measures on one frame; ``face_present`` False means no face.
+
+    A named tuple (immutable, like a frozen dataclass): one is built for every frame.
+    """
 
     t_s: float
     face_present: bool
@@ -92,7 +96,7 @@ class FaceFeatures:
     gaze_yaw_deg: float = 0.0
     gaze_pitch_deg: float = 0.0
     face_width_px: float = 0.0
-    darkness: tuple[float, float] = field(default=(0.0, 0.0))
+    darkness: tuple[float, float] = (0.0, 0.0)
 
     @property
     def eye_open(self) -> float:
@@ -107,17 +111,22 @@ def head_pose_deg(matrix: np.ndarray) -> tuple[float, float, float]:
     axis that looks into the lens is rotated by the angle of its offset; that angle is
     removed, so pose means "relative to looking at the camera".
     """
-    (r00, _, _, x), (r10, _, _, y), (r20, r21, r22, z), _ = matrix.tolist()
-    pitch = math.degrees(math.atan2(r21, r22))
-    yaw = math.degrees(math.atan2(-r20, math.hypot(r21, r22)))
-    roll = math.degrees(math.atan2(r10, r00))
-    if z < 0:  # the face is in front of the camera, as it always is for a real face
-        yaw += math.degrees(math.atan2(x, -z))
-        pitch -= math.degrees(math.atan2(y, -z))
+    yaw, pitch, roll = _head_poses(matrix[None])
+    return float(yaw[0]), float(pitch[0]), float(roll[0])
+
+
+def _head_poses(matrices: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`head_pose_deg` of each of ``matrices`` (n, 4, 4)."""
+    m = matrices.astype(np.float64)
+    r21, r22 = m[:, 2, 1], m[:, 2, 2]
+    pitch = np.degrees(np.arctan2(r21, r22))
+    yaw = np.degrees(np.arctan2(-m[:, 2, 0], np.hypot(r21, r22)))
+    roll = np.degrees(np.arctan2(m[:, 1, 0], m[:, 0, 0]))
+    x, y, z = m[:, 0, 3], m[:, 1, 3], m[:, 2, 3]
+    in_front = z < 0  # the face is in front of the camera, as it always is for a real face
+    yaw += np.where(in_front, np.degrees(np.arctan2(x, -z)), 0.0)
+    pitch -= np.where(in_front, np.degrees(np.arctan2(y, -z)), 0.0)
     return yaw, pitch, roll
-
-
-Point = tuple[float, float, float]
 
 
 def _eye_points(eye: EyeIndices) -> tuple[int, ...]:
@@ -126,7 +135,7 @@ def _eye_points(eye: EyeIndices) -> tuple[int, ...]:
 
 
 _PER_EYE = len(_eye_points(LEFT_EYE))
-#: Cheek edges of the face mesh (the face's width) and the mouth's inner points.
+#: Cheek edges of the face mesh (the face's width).
 _FACE_EDGES = (234, 454)
 #: Every landmark a frame's features read, gathered in one go: left eye, right eye,
 #: mouth (upper, lower, left, right), face edges.
@@ -142,30 +151,97 @@ _POINTS = np.array(
     ],
     dtype=np.intp,
 )
+_MOUTH_AT = 2 * _PER_EYE
+_EDGES_AT = _MOUTH_AT + 4
 
 
-def _eye_aspect_ratio(p: list[Point]) -> float:
+def _dist(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Euclidean distances between the rows of ``a`` and ``b`` (n, 3)."""
+    d = a - b
+    distances: np.ndarray = np.sqrt(np.einsum("ij,ij->i", d, d))
+    return distances
+
+
+def _eye_aspect_ratios(p: np.ndarray) -> np.ndarray:
     """Lid opening over eye width, in 3-D so that a turned head does not squash it.
-    ``p``: outer, inner, upper lid pair, lower lid pair, iris."""
-    width = math.dist(p[0], p[1])
-    if width <= 1e-6:
-        return 0.0
-    return (math.dist(p[2], p[4]) + math.dist(p[3], p[5])) / (2.0 * width)
+    ``p`` (n, 7, 3): outer, inner, upper lid pair, lower lid pair, iris."""
+    width = _dist(p[:, 0], p[:, 1])
+    lids = _dist(p[:, 2], p[:, 4]) + _dist(p[:, 3], p[:, 5])
+    ratio = lids / (2.0 * np.maximum(width, 1e-6))
+    return np.where(width > 1e-6, ratio, 0.0)
 
 
-def _iris_offset(p: list[Point]) -> float:
+def _iris_offsets(p: np.ndarray) -> np.ndarray:
     """Iris position along the eye, -1 at the image-left corner .. +1 at the image-right one.
 
     Measured in 3-D: the iris sits in front of the corners, so in the image alone a turned
     head would shift it (parallax); along the 3-D eye axis it does not.
     """
-    (ax, ay, az), (bx, by, bz) = sorted((p[0], p[1]))
-    dx, dy, dz = bx - ax, by - ay, bz - az
-    length2 = dx * dx + dy * dy + dz * dz
-    if length2 <= 1e-9:
-        return 0.0
-    ix, iy, iz = p[6]
-    return 2.0 * ((ix - ax) * dx + (iy - ay) * dy + (iz - az) * dz) / length2 - 1.0
+    outer, inner = p[:, 0], p[:, 1]
+    outer_first = (outer[:, 0] < inner[:, 0])[:, None]  # the image-left corner first
+    a = np.where(outer_first, outer, inner)
+    axis = np.where(outer_first, inner, outer) - a
+    length2 = np.einsum("ij,ij->i", axis, axis)
+    along = np.einsum("ij,ij->i", p[:, 6] - a, axis)
+    return np.where(length2 > 1e-9, 2.0 * along / np.maximum(length2, 1e-9) - 1.0, 0.0)
+
+
+def _mouth_aspect_ratios(p: np.ndarray) -> np.ndarray:
+    """Inner lip gap over inner mouth width, in 3-D so a turned head does not narrow the
+    mouth; ``p`` (n, 4, 3): upper, lower, left, right."""
+    width = _dist(p[:, 2], p[:, 3])
+    gap = _dist(p[:, 0], p[:, 1])
+    return np.where(width > 1e-6, gap / np.maximum(width, 1e-6), 0.0)
+
+
+class _Geometry(NamedTuple):
+    """The stateless per-frame numbers of a batch of faces, one list entry per face."""
+
+    ear: list[tuple[float, float]]  # (left, right)
+    blink: list[tuple[float, float]]
+    iris: list[float]  # mean of both eyes
+    mouth_aspect: list[float]
+    jaw_open: list[float]
+    smile: list[float]
+    look_down: list[float]
+    look_up: list[float]
+    pose: list[tuple[float, float, float]]  # (yaw, pitch, roll) in degrees
+    width_px: list[float]
+
+
+def _geometry(faces: Sequence[FaceObservation]) -> _Geometry:
+    """Everything a frame's features read that does not depend on the driver's history,
+    for many faces at once: replay hands over a batch of frames, a camera one frame."""
+    points = np.stack([face.landmarks.take(_POINTS, axis=0) for face in faces])
+    points = points.astype(np.float64)
+    left, right = points[:, :_PER_EYE], points[:, _PER_EYE:_MOUTH_AT]
+    edges = points[:, _EDGES_AT:]
+    shapes = np.stack([face.blendshapes for face in faces]).astype(np.float64)
+
+    def both(names: tuple[int, int]) -> list[float]:
+        """The mean of a left/right pair of blendshapes."""
+        mean: list[float] = ((shapes[:, names[0]] + shapes[:, names[1]]) / 2.0).tolist()
+        return mean
+
+    yaw, pitch, roll = _head_poses(np.stack([face.matrix for face in faces]))
+    width = np.hypot(edges[:, 1, 0] - edges[:, 0, 0], edges[:, 1, 1] - edges[:, 0, 1])
+    return _Geometry(
+        ear=_rows(_eye_aspect_ratios(left), _eye_aspect_ratios(right)),
+        blink=_rows(shapes[:, _BLINK_LEFT], shapes[:, _BLINK_RIGHT]),
+        iris=((_iris_offsets(left) + _iris_offsets(right)) / 2.0).tolist(),
+        mouth_aspect=_mouth_aspect_ratios(points[:, _MOUTH_AT:_EDGES_AT]).tolist(),
+        jaw_open=shapes[:, _JAW_OPEN].tolist(),
+        smile=both(_SMILE),
+        look_down=both(_LOOK_DOWN),
+        look_up=both(_LOOK_UP),
+        pose=_rows(yaw, pitch, roll),
+        width_px=width.tolist(),
+    )
+
+
+def _rows(*columns: np.ndarray) -> list[Any]:
+    """Columns of numbers as a list of tuples of Python floats, one per row."""
+    return list(zip(*(column.tolist() for column in columns), strict=True))
 
 
 class _Baseline:
@@ -188,7 +264,9 @@ class FeatureExtractor:
     """Turns observations into features, learning this driver's open-eye baselines.
 
     Stateful only in two slow things: the baselines and the closed/open hysteresis.
-    ``calibrated`` tells whether the baselines come from this driver yet.
+    ``calibrated`` tells whether the baselines come from this driver yet. A camera hands
+    over one frame at a time (:meth:`update`); replay a batch (:meth:`update_many`), whose
+    stateless geometry is computed for all its frames at once. Both give the same features.
     """
 
     def __init__(self, settings: FeatureSettings | None = None) -> None:
@@ -206,33 +284,41 @@ class FeatureExtractor:
         """Forget the driver (a new driver, a new clip)."""
         self.__init__(self.settings)  # type: ignore[misc]
 
+    def update(self, observation: FaceObservation | None, t_s: float) -> FaceFeatures:
+        return self.update_many((observation,), (t_s,))[0]
+
+    def update_many(
+        self, observations: Sequence[FaceObservation | None], times_s: Sequence[float]
+    ) -> list[FaceFeatures]:
+        """The features of consecutive frames, in order."""
+        faces = [observation for observation in observations if observation is not None]
+        geometry = _geometry(faces) if faces else None
+        features = []
+        k = 0  # index of the next face in ``geometry``
+        for observation, t_s in zip(observations, times_s, strict=True):
+            dt_s = 0.0 if self._last_t is None else max(0.0, t_s - self._last_t)
+            self._last_t = t_s
+            if observation is None or geometry is None:
+                features.append(FaceFeatures(t_s, False))
+                continue
+            features.append(self._frame(observation, geometry, k, t_s, dt_s))
+            k += 1
+        return features
+
     def _occluded(self, eye: EyePixels) -> bool:
         """Dark lenses over the eye: a dark ring and little texture inside."""
         s = self.settings
         return eye.darkness >= s.occluded_darkness and eye.texture <= s.occluded_texture_max
 
-    def update(self, observation: FaceObservation | None, t_s: float) -> FaceFeatures:
-        dt_s = 0.0 if self._last_t is None else max(0.0, t_s - self._last_t)
-        self._last_t = t_s
-        if observation is None:
-            return FaceFeatures(t_s=t_s, face_present=False)
+    def _frame(
+        self, observation: FaceObservation, g: _Geometry, k: int, t_s: float, dt_s: float
+    ) -> FaceFeatures:
+        """One face's features: its geometry, weighed against what this driver has shown."""
         s = self.settings
-        points: list[Point] = observation.landmarks.take(_POINTS, axis=0).tolist()
-        shapes: list[float] = observation.blendshapes.tolist()
-        yaw, pitch, roll = head_pose_deg(observation.matrix)
-
-        left, right = points[:_PER_EYE], points[_PER_EYE : 2 * _PER_EYE]
-        mouth, edges = points[2 * _PER_EYE : 2 * _PER_EYE + 4], points[2 * _PER_EYE + 4 :]
-        ears = (_eye_aspect_ratio(left), _eye_aspect_ratio(right))
-        blinks = (shapes[_BLINK_LEFT], shapes[_BLINK_RIGHT])
-        openness = []
-        for i in range(2):
-            ear_open = (ears[i] - s.ear_shut) / max(self._ear[i].value - s.ear_shut, 1e-3)
-            blink_open = (s.blink_shut - blinks[i]) / max(s.blink_shut - self._blink[i].value, 1e-3)
-            openness.append(min(1.0, max(0.0, (ear_open + blink_open) / 2.0)))
-            if blinks[i] < s.baseline_blink_max and ears[i] > s.ear_shut * 2:
-                self._ear[i].update(ears[i], dt_s)
-                self._blink[i].update(blinks[i], dt_s)
+        ear_left, ear_right = g.ear[k]
+        blink_left, blink_right = g.blink[k]
+        open_left = self._eye_open(0, ear_left, blink_left, dt_s)
+        open_right = self._eye_open(1, ear_right, blink_right, dt_s)
 
         visible = True
         darkness = (0.0, 0.0)
@@ -240,7 +326,7 @@ class FeatureExtractor:
             left_eye, right_eye = observation.eyes
             darkness = (left_eye.darkness, right_eye.darkness)
             visible = not (self._occluded(left_eye) and self._occluded(right_eye))
-        mean_open = (openness[0] + openness[1]) / 2.0
+        mean_open = (open_left + open_right) / 2.0
         if not visible:
             self._closed = False
         elif self._closed:
@@ -248,42 +334,43 @@ class FeatureExtractor:
         else:
             self._closed = mean_open < s.closed_below
 
-        jaw = shapes[_JAW_OPEN]
-        mar = _mouth_aspect_ratio(mouth)
-        mouth_open = min(1.0, max(0.0, jaw / s.jaw_open_full, mar / s.mar_full))
-        iris = (_iris_offset(left) + _iris_offset(right)) / 2.0
-        look_down = (shapes[_LOOK_DOWN[0]] + shapes[_LOOK_DOWN[1]]) / 2.0
-        look_up = (shapes[_LOOK_UP[0]] + shapes[_LOOK_UP[1]]) / 2.0
-        (x0, y0, _), (x1, y1, _) = edges
-        width = math.hypot(x1 - x0, y1 - y0)
-        return FaceFeatures(
-            t_s=t_s,
-            face_present=True,
-            quality=float(
-                min(1.0, width / s.good_face_width_px) * max(0.0, math.cos(math.radians(yaw)))
-            ),
-            eyes_visible=visible,
-            eyes_closed=self._closed,
-            eye_open_left=openness[0],
-            eye_open_right=openness[1],
-            ear_left=ears[0],
-            ear_right=ears[1],
-            mouth_open=mouth_open,
-            jaw_open=jaw,
-            smile=(shapes[_SMILE[0]] + shapes[_SMILE[1]]) / 2.0,
-            look_down=look_down,
-            head_yaw_deg=yaw,
-            head_pitch_deg=pitch,
-            head_roll_deg=roll,
-            gaze_yaw_deg=yaw + iris * s.iris_yaw_deg_per_unit,
-            gaze_pitch_deg=pitch + (look_down - look_up) * s.eye_pitch_deg_per_unit,
-            face_width_px=width,
-            darkness=darkness,
+        jaw = g.jaw_open[k]
+        mouth_open = min(1.0, max(0.0, jaw / s.jaw_open_full, g.mouth_aspect[k] / s.mar_full))
+        look_down = g.look_down[k]
+        yaw, pitch, roll = g.pose[k]
+        width = g.width_px[k]
+        quality = min(1.0, width / s.good_face_width_px) * max(0.0, math.cos(math.radians(yaw)))
+        return FaceFeatures(  # positional, in field order: built for every frame
+            t_s,
+            True,  # face_present
+            quality,
+            visible,
+            self._closed,
+            open_left,
+            open_right,
+            ear_left,
+            ear_right,
+            mouth_open,
+            jaw,
+            g.smile[k],
+            look_down,
+            yaw,
+            pitch,
+            roll,
+            yaw + g.iris[k] * s.iris_yaw_deg_per_unit,  # gaze yaw
+            pitch + (look_down - g.look_up[k]) * s.eye_pitch_deg_per_unit,  # gaze pitch
+            width,
+            darkness,
         )
 
-
-def _mouth_aspect_ratio(p: list[Point]) -> float:
-    """Inner lip gap over inner mouth width, in 3-D so a turned head does not narrow the
-    mouth; ``p``: upper, lower, left, right."""
-    width = math.dist(p[2], p[3])
-    return math.dist(p[0], p[1]) / width if width > 1e-6 else 0.0
+    def _eye_open(self, eye: int, ear: float, blink: float, dt_s: float) -> float:
+        """One eye's openness (0..1 of this driver's open level); a clearly open eye also
+        teaches the baselines."""
+        s = self.settings
+        ear_base, blink_base = self._ear[eye], self._blink[eye]
+        ear_open = (ear - s.ear_shut) / max(ear_base.value - s.ear_shut, 1e-3)
+        blink_open = (s.blink_shut - blink) / max(s.blink_shut - blink_base.value, 1e-3)
+        if blink < s.baseline_blink_max and ear > s.ear_shut * 2:
+            ear_base.update(ear, dt_s)
+            blink_base.update(blink, dt_s)
+        return min(1.0, max(0.0, (ear_open + blink_open) / 2.0))

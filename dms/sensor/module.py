@@ -9,7 +9,7 @@ the distraction rules). Only metadata leaves: the module never sees pixels here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import can
 
@@ -76,6 +76,19 @@ class CameraModule:
 
     def process(self, observation: FaceObservation | None, t_s: float) -> DriverState:
         """One camera frame's worth of work; returns the driver state it published."""
+        return self.report(self._extractor.update(observation, t_s))
+
+    def measure(
+        self, observations: Sequence[FaceObservation | None], times_s: Sequence[float]
+    ) -> list[FaceFeatures]:
+        """The features of consecutive frames, measured together; :meth:`report` each in
+        turn. Replay measures its synthetic frames in batches: features depend on earlier
+        frames only, never on the bus."""
+        return self._extractor.update_many(observations, times_s)
+
+    def report(self, features: FaceFeatures) -> DriverState:
+        """A frame's features through the estimators and onto the bus."""
+        t_s = features.t_s
         self._poll_bus()
         dt_s = 0.0 if self._last_t is None else max(0.0, t_s - self._last_t)
         self._last_t = t_s
@@ -83,7 +96,6 @@ class CameraModule:
             self._fps += (1.0 / dt_s - self._fps) * min(1.0, dt_s / 1.0)
         self._camera_lost = False
         self._low_fps = bool(self._fps) and self._fps < MIN_FPS
-        features = self._extractor.update(observation, t_s)
         state = self._monitor.update(features, self.speed_mps, dt_s)
         self.state = state
         self._publish(features, state, t_s)

@@ -13,6 +13,7 @@ from dms.bus import (
     DmsDistraction,
     DmsDrowsiness,
     DmsStatus,
+    EcuMrm,
     FrameStatus,
     HealthMonitor,
     Message,
@@ -81,7 +82,15 @@ class EcuNode:
             if name in self._last_failure
         )
 
-    def step(self, t_s: float) -> EcuOutputs:
+    def step(self, t_s: float) -> EcuOutputs | None:
+        """Run a task cycle when one is due at ``t_s`` (else ``None``).
+
+        The ECU cycles at the period of its fastest message, ``ECU_Mrm``: its outputs
+        cannot reach the bus faster than that. Frames that arrive between cycles wait in
+        the bus's queue for the next one.
+        """
+        if not self._schedule.due(EcuMrm, t_s):
+            return None
         self._listen()
         latest = self._latest
         outputs = self._policy.update(
@@ -94,7 +103,8 @@ class EcuNode:
                 vehicle=latest.get(VehState),  # type: ignore[arg-type]
             )
         )
-        for message in (outputs.mrm.message(), outputs.hmi, outputs.adas):
+        self._publisher.send(outputs.mrm.message(), t_s)
+        for message in (outputs.hmi, outputs.adas):
             if self._schedule.due(type(message), t_s):
                 self._publisher.send(message, t_s)
         return outputs

@@ -31,13 +31,14 @@ class SimNode:
         self.status: VehicleStatus | None = None
 
     def step(self, t_s: float, controls: DriverControls) -> VehicleStatus | None:
-        """Advance to ``t_s`` when a ``VEH_State`` is due; returns the new state then."""
+        """Advance to ``t_s`` when a ``VEH_State`` is due; returns the new state then.
+        Commands that arrived since the last step wait in the bus's queue until then."""
+        if not self._schedule.due(VehState, t_s):
+            return None
         while (frame := self._bus.recv(timeout=0.0)) is not None:
             message = self._receiver.receive_can(frame).message
             if isinstance(message, EcuMrm):
                 self._command = MrmCommand.from_message(message)
-        if not self._schedule.due(VehState, t_s):
-            return None
         dt_s = t_s - self._last_t if self._last_t is not None else 0.0
         self._last_t = t_s
         self.status = self.vehicle.step(dt_s, controls, self._command)
