@@ -33,7 +33,9 @@ class LoopbackBus(BusABC):
         kwargs.pop("preserve_timestamps", None)  # always preserved
         # Set before BusABC.__init__, which applies any can_filters given here.
         self._accepts: tuple[tuple[int, int], ...] = ()  # (id, mask) pairs; empty: all
-        self._verdicts: dict[int, bool] = {}  # CAN ID -> accepted
+        self._peers: list[LoopbackBus] = []
+        #: CAN ID -> the peers that take frames with it from this bus (see _route)
+        self._routes: dict[int, tuple[LoopbackBus, ...]] = {}
         super().__init__(channel=channel, **kwargs)
         self._can_protocol = CanProtocol.CAN_FD
         self.channel_info = f"loopback channel {channel!r}"
@@ -45,37 +47,45 @@ class LoopbackBus(BusABC):
         with _channels_lock:
             self._peers = _channels.setdefault(self.channel_name, [])
             self._peers.append(self)
+            self._reroute()
 
     def send(self, msg: can.Message, timeout: float | None = None) -> None:
         if not self._open:
             raise can.CanOperationError("cannot send on a closed loopback bus")
+        peers = self._routes.get(msg.arbitration_id)
+        if peers is None:
+            peers = self._route(msg.arbitration_id)
+        for peer in peers:
+            peer._queue.append(msg)
+            if peer._arrived._waiters:  # type: ignore[attr-defined]  # wake a blocked reader
+                with peer._arrived:
+                    peer._arrived.notify()
+
+    def _route(self, can_id: int) -> tuple[LoopbackBus, ...]:
+        """The peers whose filters take ``can_id``, decided once per ID: a bus carries a
+        handful of IDs, and matching every peer's filters for every frame costs more."""
+        peers = tuple(
+            peer
+            for peer in list(self._peers)
+            if (peer is not self or self._receive_own) and peer._accepts_id(can_id)
+        )
+        self._routes[can_id] = peers
+        return peers
+
+    def _accepts_id(self, can_id: int) -> bool:
+        accepts = self._accepts
+        return not accepts or any(can_id & mask == wanted for wanted, mask in accepts)
+
+    def _reroute(self) -> None:
+        """Forget every sender's routes on this channel (a peer joined, left or refiltered)."""
         for peer in self._peers:
-            if peer is not self or self._receive_own:
-                peer._deliver(msg)
+            peer._routes = {}
 
     def _apply_filters(self, filters: Any) -> None:
         """Filter at delivery: frames nobody here wants never enter the queue."""
         self._accepts = tuple((f["can_id"] & f["can_mask"], f["can_mask"]) for f in filters or ())
-        self._verdicts = {}  # after the filters: a sender still on the old ones fills the old
-
-    def _accepted(self, can_id: int) -> bool:
-        """Whether the filters let ``can_id`` through; decided once per ID (a bus carries
-        a handful of IDs, and matching every filter for every frame costs more)."""
-        verdicts = self._verdicts
-        verdict = verdicts.get(can_id)
-        if verdict is None:
-            accepts = self._accepts
-            verdict = not accepts or any(can_id & mask == wanted for wanted, mask in accepts)
-            verdicts[can_id] = verdict
-        return verdict
-
-    def _deliver(self, msg: can.Message) -> None:
-        if not self._accepted(msg.arbitration_id):
-            return
-        self._queue.append(msg)
-        if self._arrived._waiters:  # type: ignore[attr-defined]  # wake a blocked reader only
-            with self._arrived:
-                self._arrived.notify()
+        with _channels_lock:
+            self._reroute()
 
     def recv(self, timeout: float | None = None) -> can.Message | None:
         """A frame, or ``None`` after ``timeout``. A queued frame (filtered at delivery
@@ -104,6 +114,7 @@ class LoopbackBus(BusABC):
             self._open = False
             with _channels_lock:
                 self._peers.remove(self)
+                self._reroute()
                 if not self._peers:
                     _channels.pop(self.channel_name, None)
             with self._arrived:

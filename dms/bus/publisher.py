@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Protocol
 
 import can
@@ -51,8 +51,6 @@ class Publisher:
     Each message has its own 8-bit counter. Authenticated messages carry a 32-bit
     freshness value: the send time in milliseconds, bumped to stay strictly increasing,
     so a restarted sender is still fresh to a receiver that remembers the old one.
-    ``taps`` see every frame as sent (with the caller's timestamp): recorders use them to
-    log simulated time instead of the bus's wall clock.
     """
 
     def __init__(
@@ -60,11 +58,9 @@ class Publisher:
         bus: FrameSink | None,
         key: bytes | None = None,
         catalog: Iterable[MessageSpec] = CATALOG,
-        taps: Iterable[Callable[[can.Message], None]] = (),
     ) -> None:
         self._bus = bus
         self._outgoing = {spec.cls: _Outgoing(FrameCodec(spec, key)) for spec in catalog}
-        self._taps = tuple(taps)
         self.sent = 0
 
     def encode(self, message: Message, t_s: float) -> can.Message:
@@ -88,7 +84,5 @@ class Publisher:
                 self._bus.send(frame)
             except (can.CanError, OSError) as exc:
                 raise BusError(f"cannot send {type(message).__name__}: {exc}") from exc
-        for tap in self._taps:
-            tap(frame)
         self.sent += 1
         return frame

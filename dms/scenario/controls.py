@@ -35,6 +35,11 @@ class FaultyLink:
     """Stands between the camera module and the bus: during a ``bus_fault`` its frames are
     lost (``cut``) or arrive with one bit flipped (``corrupt``)."""
 
+    @staticmethod
+    def needed(scenario: Scenario) -> bool:
+        """Whether ``scenario`` has any bus fault for a link to inject."""
+        return bool(scenario.behaviours(BehaviourKind.BUS_FAULT))
+
     def __init__(self, bus: can.BusABC, scenario: Scenario) -> None:
         self._bus = bus
         self._faults = scenario.behaviours(BehaviourKind.BUS_FAULT)

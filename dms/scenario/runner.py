@@ -90,10 +90,15 @@ class ReplayResult:
 
 
 class _BusObserver:
-    """Decodes all traffic on its own bus connection and samples it for the plot."""
+    """Decodes all traffic on its own bus connection and samples it for the plot; the bus
+    log, when there is one, records what it hears (as a CAN logger on the bus would: no
+    frame a fault kept off the bus, corrupted frames as they arrived)."""
 
-    def __init__(self, bus: can.BusABC, key: bytes | None) -> None:
+    def __init__(
+        self, bus: can.BusABC, key: bytes | None, log: can.Listener | None = None
+    ) -> None:
         self._bus = bus
+        self._log = log
         self.receiver = Receiver(key=key)
         self.samples: list[Sample] = []
         self._next_sample = 0.0
@@ -110,6 +115,8 @@ class _BusObserver:
         """Decode every frame that has arrived."""
         latest = self._latest
         while (frame := self._bus.recv(timeout=0.0)) is not None:
+            if self._log is not None:
+                self._log.on_message_received(frame)
             message = self.receiver.receive_can(frame).message
             if message is not None:
                 latest[type(message)] = message
@@ -187,23 +194,21 @@ class Replay:
             module_bus, ecu_bus, vehicle_bus, observer_bus = (
                 stack.enter_context(open_bus(self.spec)) for _ in range(4)
             )
-            taps = []
+            logger = None
             if log_path is not None:
                 logger = open_log_writer(log_path)
                 stack.callback(logger.stop)
-                taps.append(logger.on_message_received)
             vehicle = make_vehicle(scenario, self.simulator)
             stack.callback(vehicle.close)
         except BaseException:
             stack.close()
             raise
-        link = FaultyLink(module_bus, scenario)
-        self._module = CameraModule(Publisher(link, key=key, taps=taps), listen=module_bus, key=key)
-        self._ecu = EcuNode(ecu_bus, Publisher(ecu_bus, key=key, taps=taps), key=key)
-        self._sim = SimNode(
-            vehicle, vehicle_bus, Publisher(vehicle_bus, key=key, taps=taps), key=key
-        )
-        self._observer = _BusObserver(observer_bus, key)
+        # The camera module's frames pass a faulty link only where the scenario breaks it.
+        link = FaultyLink(module_bus, scenario) if FaultyLink.needed(scenario) else module_bus
+        self._module = CameraModule(Publisher(link, key=key), listen=module_bus, key=key)
+        self._ecu = EcuNode(ecu_bus, Publisher(ecu_bus, key=key), key=key)
+        self._sim = SimNode(vehicle, vehicle_bus, Publisher(vehicle_bus, key=key), key=key)
+        self._observer = _BusObserver(observer_bus, key, log=logger)
         self.frame_index = 0  # the next frame to run
         self._features: list[FaceFeatures] = []  # of the current chunk of frames
         self.events: list[Event] = []

@@ -6,11 +6,13 @@ from pathlib import Path
 
 import pytest
 
+from dms.bus import CATALOG, FrameStatus, Receiver, read_frames
 from dms.events import EventKind
 from dms.scenario.loader import load_scenario
 from dms.scenario.runner import run_scenario
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+DMS_IDS = {spec.can_id for spec in CATALOG if spec.sender == "dms"}
 
 
 @pytest.mark.parametrize("path", sorted(SCENARIOS.glob("*.yaml")), ids=lambda p: p.stem)
@@ -49,3 +51,20 @@ def test_an_expectation_that_does_not_hold_fails_the_run(tmp_path: Path) -> None
     result = run_scenario(load_scenario(path))
     assert not result.passed
     assert [r.passed for r in result.expectations] == [False, False, True]
+
+
+def test_the_bus_log_holds_what_the_bus_carried_through_a_fault(tmp_path: Path) -> None:
+    """bus-fault.yaml cuts the camera module off for 60-65 s and corrupts it for 100-105 s."""
+    log = tmp_path / "fault.blf"
+    run_scenario(load_scenario(SCENARIOS / "bus-fault.yaml"), log_path=log)
+    receiver = Receiver()
+    dms_frames = [
+        (frame.timestamp, receiver.receive_can(frame).status)
+        for frame in read_frames(log)
+        if frame.arbitration_id in DMS_IDS
+    ]
+    during_cut = [status for t, status in dms_frames if 60.05 < t < 64.95]
+    corrupt = [t for t, status in dms_frames if status is FrameStatus.CRC_ERROR]
+    assert during_cut == []
+    assert corrupt and 100.0 <= min(corrupt) and max(corrupt) < 105.0
+    assert all(status is FrameStatus.OK for t, status in dms_frames if t < 60.0)
