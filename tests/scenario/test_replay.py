@@ -66,5 +66,6 @@ def test_the_bus_log_holds_what_the_bus_carried_through_a_fault(tmp_path: Path) 
     during_cut = [status for t, status in dms_frames if 60.05 < t < 64.95]
     corrupt = [t for t, status in dms_frames if status is FrameStatus.CRC_ERROR]
     assert during_cut == []
-    assert corrupt and 100.0 <= min(corrupt) and max(corrupt) < 105.0
+    assert corrupt
+    assert 100.0 <= min(corrupt) <= max(corrupt) < 105.0
     assert all(status is FrameStatus.OK for t, status in dms_frames if t < 60.0)
