@@ -85,7 +85,7 @@ class HudApp:
         pygame.display.flip()
         if state.hmi is not None and not self._paused:
             self._chimes.update(state.hmi.chime, state.t_s)
-        self._maybe_screenshot(canvas, state.t_s)
+        self._maybe_screenshot(canvas, state.elapsed_s)
         if self._recorder is not None and not self._paused:
             self._recorder.add(canvas)
         if pace:
@@ -110,7 +110,7 @@ class HudApp:
                 elif key == pygame.K_f:
                     self._toggle_fullscreen()
                 elif key == pygame.K_s:
-                    self.screenshot(self._cluster.canvas, state.t_s)
+                    self.screenshot(self._cluster.canvas, state.elapsed_s)
                 elif key == pygame.K_LEFT:
                     seek -= SEEK_S
                 elif key == pygame.K_RIGHT:

@@ -65,7 +65,8 @@ class BusStats:
 
 @dataclass(frozen=True, slots=True)
 class HudState:
-    """Everything one HUD frame shows."""
+    """Everything one HUD frame shows. ``t_s`` is bus time (wall-clock seconds on a live
+    bus); ``elapsed_s`` the time since the HUD started listening, which it displays."""
 
     t_s: float
     face: DmsFaceState | None = None
@@ -81,6 +82,7 @@ class HudState:
     paused: bool = False
     show_help: bool = False
     source: str = ""  # "replay: showcase.yaml", "live: camera 0", "bus: udp_multicast"
+    elapsed_s: float = 0.0
 
     @property
     def dms_silent(self) -> bool:
@@ -101,6 +103,7 @@ class BusView:
     def reset(self, start_s: float) -> None:
         """Forget everything heard (a replay seeking backwards restarts the drive)."""
         self._receiver = Receiver(key=self._key)
+        self._start_s = start_s
         self._health = HealthMonitor(start_s)
         self._latest: dict[type, object] = {}
         self._arrivals: dict[str, deque[float]] = {spec.name: deque() for spec in CATALOG}
@@ -179,6 +182,7 @@ class BusView:
             paused=paused,
             show_help=show_help,
             source=source,
+            elapsed_s=now_s - self._start_s,
         )
 
 

@@ -21,7 +21,7 @@ class FrameSink(Protocol):
     def send(self, msg: can.Message, timeout: float | None = None) -> None: ...
 
 
-def make_frame(can_id: int, data: bytes, t_s: float) -> can.Message:
+def make_frame(can_id: int, data: bytes | bytearray, t_s: float) -> can.Message:
     """A CAN FD data frame with an 11-bit ID and bit-rate switching."""
     return can.Message(
         timestamp=t_s,
@@ -70,10 +70,12 @@ class Publisher:
             name = type(message).__name__
             raise EncodeError(f"{name} is not a message of this publisher's catalog")
         counter = (outgoing.counter + 1) & 0xFF
-        freshness = max(outgoing.freshness + 1, int(t_s * 1000.0))
+        freshness = 0
+        if outgoing.codec.authenticated:
+            freshness = max(outgoing.freshness + 1, int(t_s * 1000.0))
+            outgoing.freshness = freshness
         data = outgoing.codec.encode(message, counter, freshness)  # keeps the low 32 bits
         outgoing.counter = counter
-        outgoing.freshness = freshness
         return make_frame(outgoing.can_id, data, t_s)
 
     def send(self, message: Message, t_s: float) -> can.Message:

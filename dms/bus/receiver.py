@@ -14,6 +14,7 @@ import can
 
 from dms.bus.catalog import CATALOG
 from dms.bus.codec import FrameCodec
+from dms.bus.publisher import make_frame
 from dms.bus.signals import Message, MessageSpec
 from dms.bus.status import FrameStatus
 
@@ -87,10 +88,17 @@ class Receiver:
         return Counter(self._counts)
 
     def receive(self, can_id: int, data: bytes | bytearray, t_s: float = 0.0) -> Reception:
+        """Classify the payload ``data`` of a CAN FD data frame with 11-bit ``can_id``."""
+        return self.receive_can(make_frame(can_id, data, t_s))
+
+    def receive_can(self, frame: can.Message) -> Reception:
+        """Classify a python-can frame; 29-bit, remote and error frames are not ours."""
+        t_s, can_id = frame.timestamp, frame.arbitration_id
         incoming = self._incoming.get(can_id)
-        if incoming is None:
+        ours = not (frame.is_extended_id or frame.is_remote_frame or frame.is_error_frame)
+        if incoming is None or not ours:
             return self._count(Reception(t_s, can_id, FrameStatus.UNKNOWN_ID))
-        status, message, counter, freshness = incoming.codec.parse(data)
+        status, message, counter, freshness = incoming.codec.parse(frame.data)
         if status is _OK:
             status = incoming.sequence(counter, freshness)
             if status not in _DELIVERED:
@@ -98,14 +106,6 @@ class Receiver:
         key = incoming.ok_key if status is _OK else (incoming.spec.name, status)
         self._counts[key] = self._counts.get(key, 0) + 1
         return Reception(t_s, can_id, status, message, incoming.spec)
-
-    def receive_can(self, frame: can.Message) -> Reception:
-        """Classify a python-can frame; 29-bit, remote and error frames are not ours."""
-        if frame.is_extended_id or frame.is_remote_frame or frame.is_error_frame:
-            return self._count(
-                Reception(frame.timestamp, frame.arbitration_id, FrameStatus.UNKNOWN_ID)
-            )
-        return self.receive(frame.arbitration_id, frame.data, frame.timestamp)
 
     def _count(self, reception: Reception) -> Reception:
         key = (reception.name, reception.status)

@@ -36,7 +36,7 @@ class NeutralPose:
         self, settings: CalibrationSettings | None = None, prior: tuple[float, float] = (0.0, 0.0)
     ) -> None:
         self.settings = s = settings or CalibrationSettings()
-        size = 2 * s.span_deg + 1
+        self._size = size = 2 * s.span_deg + 1
         self._histogram = np.zeros((size, size), dtype=np.float32)
         # Samples since the last estimate, added to the histogram when the next estimate
         # needs it: numpy calls scattered over frames run cold and cost more than the rest
@@ -65,7 +65,7 @@ class NeutralPose:
         if usable:
             row = round(pitch_deg) + s.span_deg
             col = round(yaw_deg) + s.span_deg
-            if 0 <= row < self._histogram.shape[0] and 0 <= col < self._histogram.shape[1]:
+            if 0 <= row < self._size and 0 <= col < self._size:
                 self._pending.append((row, col, dt_s))
                 self._samples_s += dt_s
                 self._since_update_s += dt_s

@@ -90,8 +90,7 @@ class DriverMonitor:
     def update(self, face: FaceMeasurement, speed_mps: float, dt_s: float) -> DriverState:
         s = self.settings
         t_s = face.t_s
-        events: list[Event] = []
-        events += self._presence(face, t_s, dt_s)
+        events = self._presence(face, t_s, dt_s)
 
         present = face.face_present
         eyes_visible = present and face.eyes_visible
@@ -100,13 +99,9 @@ class DriverMonitor:
             if eyes_visible
             else (face.head_yaw_deg, face.head_pitch_deg)
         )
-        neutral_yaw, neutral_pitch = self._neutral.update(
-            gaze_yaw,
-            gaze_pitch,
-            usable=present and speed_mps >= s.calibration.min_speed_mps,
-            dt_s=dt_s,
-        )
-        if self._neutral.calibrated and not self._was_calibrated:
+        usable = present and speed_mps >= s.calibration.min_speed_mps
+        neutral_yaw, neutral_pitch = self._neutral.update(gaze_yaw, gaze_pitch, usable, dt_s)
+        if not self._was_calibrated and self._neutral.calibrated:
             self._was_calibrated = True
             events.append(Event(t_s, EventKind.CALIBRATED))
         head_yaw, head_pitch = face.head_yaw_deg - neutral_yaw, face.head_pitch_deg - neutral_pitch

@@ -9,6 +9,7 @@ YawDD clip), so a wide-open mouth with a broad smile counts as laughter.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 __all__ = ["YawnDetector", "YawnSettings", "YawnState"]
 
@@ -22,12 +23,13 @@ class YawnSettings:
     laugh_smile: float = 0.65  # mean smile of an opening above this: laughter, not a yawn
 
 
-@dataclass(frozen=True, slots=True)
-class YawnState:
+class YawnState(NamedTuple):
+    """The mouth after a frame (a named tuple: one per frame, see ``EyeState``)."""
+
     open_s: float = 0.0  # how long the mouth has been wide open
     yawning: bool = False  # a confirmed yawn is in progress
     confirmed: bool = False  # a yawn was confirmed by this very update (the event)
-    count: int = 0  # yawns confirmed so far
+    yawn_count: int = 0  # yawns confirmed so far
 
 
 class YawnDetector:

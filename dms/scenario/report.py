@@ -43,6 +43,7 @@ def report_dict(result: ReplayResult) -> dict[str, Any]:
         "seed": scenario.seed,
         "wall_s": round(result.wall_s, 3),
         "speedup": round(result.speedup, 1),
+        "wall_s_by_node": {node: round(s, 3) for node, s in result.node_wall_s.items()},
         "passed": result.passed,
         "events": [event.as_dict() for event in result.events],
         "event_counts": dict(Counter(event.kind.value for event in result.events)),

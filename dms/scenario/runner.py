@@ -54,6 +54,10 @@ SAMPLE_PERIOD_S = 0.1
 #: Frames of the synthetic face rendered together.
 RENDER_CHUNK = 128
 SIMULATORS = ("builtin", "sumo")
+#: The parts of a replay whose wall time is kept: the synthetic driver rendering faces, the
+#: camera module (features, estimators, its messages), the vehicle simulator with the
+#: driver's controls, the ECU, and the observer decoding all traffic.
+NODES = ("driver", "camera module", "vehicle", "ecu", "observer")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +83,8 @@ class ReplayResult:
     simulator: str = "builtin"
     samples: list[Sample] = field(default_factory=list)
     bus_counts: Counter[tuple[str, FrameStatus]] = field(default_factory=Counter)
+    #: wall time per part of the chain (see :data:`NODES`), bus traffic included
+    node_wall_s: dict[str, float] = field(default_factory=dict)
 
     @property
     def passed(self) -> bool:
@@ -94,9 +100,7 @@ class _BusObserver:
     log, when there is one, records what it hears (as a CAN logger on the bus would: no
     frame a fault kept off the bus, corrupted frames as they arrived)."""
 
-    def __init__(
-        self, bus: can.BusABC, key: bytes | None, log: can.Listener | None = None
-    ) -> None:
+    def __init__(self, bus: can.BusABC, key: bytes | None, log: can.Listener | None = None) -> None:
         self._bus = bus
         self._log = log
         self.receiver = Receiver(key=key)
@@ -212,6 +216,7 @@ class Replay:
         self.frame_index = 0  # the next frame to run
         self._features: list[FaceFeatures] = []  # of the current chunk of frames
         self.events: list[Event] = []
+        self._node_s = dict.fromkeys(NODES, 0.0)
         self._started = time.perf_counter()
 
     @property
@@ -232,15 +237,35 @@ class Replay:
         i = self.frame_index
         t_s = self.t_s
         if i % RENDER_CHUNK == 0:
-            poses = self._truth.poses.window(i, i + RENDER_CHUNK)
-            self._features = self._module.measure(self._face.render(poses), poses.t_s.tolist())
+            self._next_chunk(i)
+        clock, node_s = time.perf_counter, self._node_s
+        started = clock()
         self._sim.step(t_s, self._driver.controls(t_s))
+        stepped = clock()
         self.events.extend(self._module.report(self._features[i % RENDER_CHUNK]).events)
+        reported = clock()
         ecu = self._ecu.step(t_s)
         if ecu is not None:
             self.events.extend(ecu.events)
+        cycled = clock()
         self._observer.poll(t_s)
+        node_s["vehicle"] += stepped - started
+        node_s["camera module"] += reported - stepped
+        node_s["ecu"] += cycled - reported
+        node_s["observer"] += clock() - cycled
         self.frame_index += 1
+
+    def _next_chunk(self, first: int) -> None:
+        """The synthetic driver's faces for the frames from ``first`` on, and their features
+        (they depend on earlier frames only, never on the bus)."""
+        clock = time.perf_counter
+        started = clock()
+        poses = self._truth.poses.window(first, first + RENDER_CHUNK)
+        faces = self._face.render(poses)
+        rendered = clock()
+        self._features = self._module.measure(faces, poses.t_s.tolist())
+        self._node_s["driver"] += rendered - started
+        self._node_s["camera module"] += clock() - rendered
 
     def finish(self) -> ReplayResult:
         end_s = self.t_s
@@ -258,6 +283,7 @@ class Replay:
             simulator=self.simulator,
             samples=self._observer.samples,
             bus_counts=self._observer.receiver.counts,
+            node_wall_s=dict(self._node_s),
         )
 
 

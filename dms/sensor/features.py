@@ -18,10 +18,9 @@ give eyeBlink 0.45-0.84 and a 3-D eye aspect ratio (EAR) of 0.01-0.15; open eyes
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 
@@ -195,53 +194,67 @@ def _mouth_aspect_ratios(p: np.ndarray) -> np.ndarray:
 
 
 class _Geometry(NamedTuple):
-    """The stateless per-frame numbers of a batch of faces, one list entry per face."""
+    """One face's numbers that do not depend on the driver's history."""
 
-    ear: list[tuple[float, float]]  # (left, right)
-    blink: list[tuple[float, float]]
-    iris: list[float]  # mean of both eyes
-    mouth_aspect: list[float]
-    jaw_open: list[float]
-    smile: list[float]
-    look_down: list[float]
-    look_up: list[float]
-    pose: list[tuple[float, float, float]]  # (yaw, pitch, roll) in degrees
-    width_px: list[float]
+    ear_left: float
+    ear_right: float
+    blink_left: float
+    blink_right: float
+    quality: float
+    mouth_open: float
+    jaw_open: float
+    smile: float
+    look_down: float
+    head_yaw_deg: float
+    head_pitch_deg: float
+    head_roll_deg: float
+    gaze_yaw_deg: float
+    gaze_pitch_deg: float
+    face_width_px: float
 
 
-def _geometry(faces: Sequence[FaceObservation]) -> _Geometry:
-    """Everything a frame's features read that does not depend on the driver's history,
-    for many faces at once: replay hands over a batch of frames, a camera one frame."""
+def _geometry(faces: Sequence[FaceObservation], s: FeatureSettings) -> list[_Geometry]:
+    """:class:`_Geometry` for many faces at once: replay hands over a batch of frames, a
+    camera one frame."""
     points = np.stack([face.landmarks.take(_POINTS, axis=0) for face in faces])
     points = points.astype(np.float64)
     left, right = points[:, :_PER_EYE], points[:, _PER_EYE:_MOUTH_AT]
     edges = points[:, _EDGES_AT:]
     shapes = np.stack([face.blendshapes for face in faces]).astype(np.float64)
 
-    def both(names: tuple[int, int]) -> list[float]:
+    def both(names: tuple[int, int]) -> np.ndarray:
         """The mean of a left/right pair of blendshapes."""
-        mean: list[float] = ((shapes[:, names[0]] + shapes[:, names[1]]) / 2.0).tolist()
+        mean: np.ndarray = (shapes[:, names[0]] + shapes[:, names[1]]) / 2.0
         return mean
 
     yaw, pitch, roll = _head_poses(np.stack([face.matrix for face in faces]))
     width = np.hypot(edges[:, 1, 0] - edges[:, 0, 0], edges[:, 1, 1] - edges[:, 0, 1])
-    return _Geometry(
-        ear=_rows(_eye_aspect_ratios(left), _eye_aspect_ratios(right)),
-        blink=_rows(shapes[:, _BLINK_LEFT], shapes[:, _BLINK_RIGHT]),
-        iris=((_iris_offsets(left) + _iris_offsets(right)) / 2.0).tolist(),
-        mouth_aspect=_mouth_aspect_ratios(points[:, _MOUTH_AT:_EDGES_AT]).tolist(),
-        jaw_open=shapes[:, _JAW_OPEN].tolist(),
-        smile=both(_SMILE),
-        look_down=both(_LOOK_DOWN),
-        look_up=both(_LOOK_UP),
-        pose=_rows(yaw, pitch, roll),
-        width_px=width.tolist(),
+    quality = np.minimum(1.0, width / s.good_face_width_px) * np.maximum(
+        0.0, np.cos(np.radians(yaw))
     )
-
-
-def _rows(*columns: np.ndarray) -> list[Any]:
-    """Columns of numbers as a list of tuples of Python floats, one per row."""
-    return list(zip(*(column.tolist() for column in columns), strict=True))
+    jaw = shapes[:, _JAW_OPEN]
+    mouth_aspect = _mouth_aspect_ratios(points[:, _MOUTH_AT:_EDGES_AT])
+    mouth_open = np.clip(np.maximum(jaw / s.jaw_open_full, mouth_aspect / s.mar_full), 0.0, 1.0)
+    iris = (_iris_offsets(left) + _iris_offsets(right)) / 2.0
+    look_down, look_up = both(_LOOK_DOWN), both(_LOOK_UP)
+    columns = (
+        _eye_aspect_ratios(left),
+        _eye_aspect_ratios(right),
+        shapes[:, _BLINK_LEFT],
+        shapes[:, _BLINK_RIGHT],
+        quality,
+        mouth_open,
+        jaw,
+        both(_SMILE),
+        look_down,
+        yaw,
+        pitch,
+        roll,
+        yaw + iris * s.iris_yaw_deg_per_unit,
+        pitch + (look_down - look_up) * s.eye_pitch_deg_per_unit,
+        width,
+    )
+    return list(map(_Geometry._make, zip(*(c.tolist() for c in columns), strict=True)))
 
 
 class _Baseline:
@@ -292,17 +305,15 @@ class FeatureExtractor:
     ) -> list[FaceFeatures]:
         """The features of consecutive frames, in order."""
         faces = [observation for observation in observations if observation is not None]
-        geometry = _geometry(faces) if faces else None
+        geometry = iter(_geometry(faces, self.settings) if faces else ())
         features = []
-        k = 0  # index of the next face in ``geometry``
         for observation, t_s in zip(observations, times_s, strict=True):
             dt_s = 0.0 if self._last_t is None else max(0.0, t_s - self._last_t)
             self._last_t = t_s
-            if observation is None or geometry is None:
+            if observation is None:
                 features.append(FaceFeatures(t_s, False))
-                continue
-            features.append(self._frame(observation, geometry, k, t_s, dt_s))
-            k += 1
+            else:
+                features.append(self._frame(observation, next(geometry), t_s, dt_s))
         return features
 
     def _occluded(self, eye: EyePixels) -> bool:
@@ -311,14 +322,12 @@ class FeatureExtractor:
         return eye.darkness >= s.occluded_darkness and eye.texture <= s.occluded_texture_max
 
     def _frame(
-        self, observation: FaceObservation, g: _Geometry, k: int, t_s: float, dt_s: float
+        self, observation: FaceObservation, g: _Geometry, t_s: float, dt_s: float
     ) -> FaceFeatures:
         """One face's features: its geometry, weighed against what this driver has shown."""
         s = self.settings
-        ear_left, ear_right = g.ear[k]
-        blink_left, blink_right = g.blink[k]
-        open_left = self._eye_open(0, ear_left, blink_left, dt_s)
-        open_right = self._eye_open(1, ear_right, blink_right, dt_s)
+        open_left = self._eye_open(0, g.ear_left, g.blink_left, dt_s)
+        open_right = self._eye_open(1, g.ear_right, g.blink_right, dt_s)
 
         visible = True
         darkness = (0.0, 0.0)
@@ -334,12 +343,8 @@ class FeatureExtractor:
         else:
             self._closed = mean_open < s.closed_below
 
-        jaw = g.jaw_open[k]
-        mouth_open = min(1.0, max(0.0, jaw / s.jaw_open_full, g.mouth_aspect[k] / s.mar_full))
-        look_down = g.look_down[k]
-        yaw, pitch, roll = g.pose[k]
-        width = g.width_px[k]
-        quality = min(1.0, width / s.good_face_width_px) * max(0.0, math.cos(math.radians(yaw)))
+        (ear_left, ear_right, _, _, quality, mouth_open, jaw, smile, look_down) = g[:9]
+        (yaw, pitch, roll, gaze_yaw, gaze_pitch, width) = g[9:]
         return FaceFeatures(  # positional, in field order: built for every frame
             t_s,
             True,  # face_present
@@ -352,13 +357,13 @@ class FeatureExtractor:
             ear_right,
             mouth_open,
             jaw,
-            g.smile[k],
+            smile,
             look_down,
             yaw,
             pitch,
             roll,
-            yaw + g.iris[k] * s.iris_yaw_deg_per_unit,  # gaze yaw
-            pitch + (look_down - g.look_up[k]) * s.eye_pitch_deg_per_unit,  # gaze pitch
+            gaze_yaw,
+            gaze_pitch,
             width,
             darkness,
         )

@@ -179,7 +179,7 @@ class CameraModule:
                     unresponsive_reason=s.unresponsive_reason,
                     yawning=s.yawn.yawning,
                     microsleep_count=eyes.microsleep_count,
-                    yawn_count=s.yawn.count,
+                    yawn_count=s.yawn.yawn_count,
                 ),
                 t_s,
             )

@@ -234,19 +234,21 @@ class SyntheticFace:
         matrices[:, 3, 3] = 1.0
         shapes = self._blendshapes(poses, left, right)
         size = (cam.width_px, cam.height_px)
-        observations: list[FaceObservation | None] = []
         frames = zip(
-            poses.present.tolist(), poses.occluded.tolist(), poses.t_s.tolist(), strict=True
+            poses.present.tolist(),
+            poses.occluded.tolist(),
+            poses.t_s.tolist(),
+            landmarks,  # iterating an array yields its rows as views, at C speed
+            shapes,
+            matrices,
+            strict=True,
         )
-        for k, (present, occluded, t_s) in enumerate(frames):
-            if not present:
-                observations.append(None)
-                continue
-            eyes = _DARK if occluded else _CLEAR
-            observations.append(
-                FaceObservation(landmarks[k], shapes[k], matrices[k], size, t_s, eyes)
-            )
-        return observations
+        return [
+            FaceObservation(points, scores, matrix, size, t_s, _DARK if occluded else _CLEAR)
+            if present
+            else None
+            for present, occluded, t_s, points, scores, matrix in frames
+        ]
 
     def _noise_px(self, count: int) -> np.ndarray:
         """Gaussian pixel noise: a random stretch of a pool drawn (and scaled) once; drawing

@@ -239,7 +239,7 @@ class StatusLine:
             if status.fps_hz:
                 words += f"  {status.fps_hz:.0f} fps"
         text(surface, fonts, words, (area.x, area.y + 4), size=26, colour=colour, bold=True)
-        right = f"{state.source}   t = {state.t_s:7.1f} s" + ("   PAUSED" if state.paused else "")
+        right = f"{state.source}   t = {state.elapsed_s:7.1f} s" + ("   PAUSED" * state.paused)
         text(
             surface,
             fonts,

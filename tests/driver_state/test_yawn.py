@@ -27,7 +27,7 @@ def test_a_wide_mouth_held_for_seconds_is_one_yawn_confirmed_after_the_gate() ->
     states = run([(2.0, 0.05, 0.1), (3.0, 0.9, 0.3), (2.0, 0.05, 0.1)])
     (when,) = confirmations(states)
     assert 2.0 + 0.8 - DT <= when <= 2.0 + 0.8 + 2 * DT
-    assert states[-1][1].count == 1
+    assert states[-1][1].yawn_count == 1
     assert not states[-1][1].yawning
 
 
