@@ -240,7 +240,7 @@ class Replay:
             self._next_chunk(i)
         clock, node_s = time.perf_counter, self._node_s
         started = clock()
-        self._sim.step(t_s, self._driver.controls(t_s))
+        self._sim.step(t_s, self._driver.controls)
         stepped = clock()
         self.events.extend(self._module.report(self._features[i % RENDER_CHUNK]).events)
         reported = clock()

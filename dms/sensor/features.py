@@ -216,18 +216,18 @@ class _Geometry(NamedTuple):
 def _geometry(faces: Sequence[FaceObservation], s: FeatureSettings) -> list[_Geometry]:
     """:class:`_Geometry` for many faces at once: replay hands over a batch of frames, a
     camera one frame."""
-    points = np.stack([face.landmarks.take(_POINTS, axis=0) for face in faces])
-    points = points.astype(np.float64)
+    # np.array of a list of arrays: several times faster than np.stack for many small ones
+    points = np.array([face.landmarks for face in faces])[:, _POINTS].astype(np.float64)
     left, right = points[:, :_PER_EYE], points[:, _PER_EYE:_MOUTH_AT]
     edges = points[:, _EDGES_AT:]
-    shapes = np.stack([face.blendshapes for face in faces]).astype(np.float64)
+    shapes = np.array([face.blendshapes for face in faces], dtype=np.float64)
 
     def both(names: tuple[int, int]) -> np.ndarray:
         """The mean of a left/right pair of blendshapes."""
         mean: np.ndarray = (shapes[:, names[0]] + shapes[:, names[1]]) / 2.0
         return mean
 
-    yaw, pitch, roll = _head_poses(np.stack([face.matrix for face in faces]))
+    yaw, pitch, roll = _head_poses(np.array([face.matrix for face in faces]))
     width = np.hypot(edges[:, 1, 0] - edges[:, 0, 0], edges[:, 1, 1] - edges[:, 0, 1])
     quality = np.minimum(1.0, width / s.good_face_width_px) * np.maximum(
         0.0, np.cos(np.radians(yaw))

@@ -30,6 +30,7 @@ _IRIS = {id(RIGHT_EYE): range(468, 473), id(LEFT_EYE): range(473, 478)}
 _OCCLUDED_APERTURE = 0.7
 _POOL_MIN = 1 << 16
 _POOL_FACTOR = 8  # the pool holds this many draws' worth, so stretches rarely repeat
+_SCORE_NOISE = 0.01  # blendshape score jitter (standard deviation)
 _CLEAR = (EyePixels(texture=0.30, darkness=0.15),) * 2
 _DARK = (EyePixels(texture=0.01, darkness=0.93),) * 2
 
@@ -126,6 +127,24 @@ def _ear(points: np.ndarray, eye: EyeIndices) -> float:
     return sum(gaps) / (len(gaps) * width)
 
 
+class _NoisePool:
+    """Gaussian noise as random stretches of one large draw: drawing fresh numbers for
+    every frame costs more than rendering the face."""
+
+    def __init__(self, rng: np.random.Generator, sigma: float) -> None:
+        self._rng = rng
+        self._sigma = sigma
+        self._pool: np.ndarray | None = None
+
+    def take(self, count: int) -> np.ndarray:
+        if self._pool is None or len(self._pool) < _POOL_FACTOR * count:
+            size = max(_POOL_MIN, _POOL_FACTOR * count)
+            unit = self._rng.standard_normal(size=size, dtype=np.float32)
+            self._pool = unit * np.float32(self._sigma)
+        start = int(self._rng.integers(0, len(self._pool) - count + 1))
+        return self._pool[start : start + count]
+
+
 class SyntheticFace:
     """Renders :class:`FacePose` frames as face-model observations, deterministically."""
 
@@ -152,7 +171,16 @@ class SyntheticFace:
         #: Per field, the coordinates it moves (into the flattened face) and by how much.
         self._fields = [(np.flatnonzero(field), field[field != 0]) for field in fields]
         self._shape_base, self._shape_mix = self._mixing()
-        self._pool: np.ndarray | None = None
+        self._pixel_noise = _NoisePool(rng, noise_px)
+        self._score_noise = _NoisePool(rng, _SCORE_NOISE)
+        cam = self.camera
+        # Camera frame (y up, z toward the camera) -> image pixels (y down, z away): a scale
+        # folded into each frame's rotation, then the image centre added to every point.
+        self._to_image = np.array([1.0, -1.0, -1.0], dtype=np.float32) * np.float32(
+            cam.eye_span_px
+        )
+        centre = np.array([cam.width_px / 2.0, cam.height_px / 2.0, 0.0], dtype=np.float32)
+        self._centres = np.tile(centre, self._base.size // 3)  # one per coordinate
 
     def _build(
         self, face: np.ndarray, ear_shut: float, aperture: float
@@ -218,16 +246,11 @@ class SyntheticFace:
             angles = angles + rng.normal(0.0, 0.3, size=angles.shape)
         rotation = _rotations(angles[:, 0], angles[:, 1], angles[:, 2])
         cam = self.camera
-        # Camera frame (y up, z toward the camera) -> image pixels (y down, z away).
-        to_image = np.array([1.0, -1.0, -1.0], dtype=np.float32) * np.float32(cam.eye_span_px)
-        centre = np.array([cam.width_px / 2.0, cam.height_px / 2.0, 0.0], dtype=np.float32)
-        landmarks = np.matmul(head, rotation.transpose(0, 2, 1))
-        for axis in range(3):  # one coordinate at a time: numpy loops slowly over triples
-            coordinates = landmarks[..., axis]
-            coordinates *= to_image[axis]
-            coordinates += centre[axis]
+        landmarks = np.matmul(head, rotation.transpose(0, 2, 1) * self._to_image)
+        flat = landmarks.reshape(n, -1)  # rows of 1,434 coordinates: numpy loops fast on them
+        flat += self._centres
         if noise > 0:
-            landmarks += self._noise_px(landmarks.size).reshape(landmarks.shape)
+            flat += self._pixel_noise.take(flat.size).reshape(flat.shape)
         matrices = np.zeros((n, 4, 4), dtype=np.float32)
         matrices[:, :3, :3] = rotation
         matrices[:, 2, 3] = -cam.distance_cm
@@ -250,16 +273,6 @@ class SyntheticFace:
             for present, occluded, t_s, points, scores, matrix in frames
         ]
 
-    def _noise_px(self, count: int) -> np.ndarray:
-        """Gaussian pixel noise: a random stretch of a pool drawn (and scaled) once; drawing
-        1,434 fresh numbers a frame costs more than rendering the face."""
-        if self._pool is None or len(self._pool) < _POOL_FACTOR * count:
-            size = max(_POOL_MIN, _POOL_FACTOR * count)
-            unit = self.rng.standard_normal(size=size, dtype=np.float32)
-            self._pool = unit * np.float32(self.noise_px)
-        start = int(self.rng.integers(0, len(self._pool) - count + 1))
-        return self._pool[start : start + count]
-
     def _blendshapes(self, poses: FacePoses, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         """(frames, 52) scores: each is a fixed mix of the ground truth (``_mix``)."""
         drivers = np.stack(
@@ -277,7 +290,7 @@ class SyntheticFace:
         ).astype(np.float32)
         shapes = self._shape_base + drivers @ self._shape_mix
         if self.noise_px > 0:
-            shapes += self.rng.normal(0.0, 0.01, size=shapes.shape).astype(np.float32)
+            shapes += self._score_noise.take(shapes.size).reshape(shapes.shape)
         clipped: np.ndarray = np.clip(shapes, 0.0, 1.0, out=shapes)
         return clipped
 

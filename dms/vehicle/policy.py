@@ -125,6 +125,7 @@ class EcuPolicy:
         self._last_sensitivity = Sensitivity.NORMAL
         self._dms_ok = True
         self._hazards = False
+        self._display_cache: dict[tuple[object, ...], tuple[EcuHmi, EcuAdas]] = {}
 
     # -- the policy --------------------------------------------------------------------
 
@@ -385,6 +386,17 @@ class EcuPolicy:
         return events
 
     def _displays(
+        self, alert: tuple[AlertLevel, AlertKind], dms_ok: bool
+    ) -> tuple[EcuHmi, EcuAdas]:
+        """What the cluster and the ADAS are told. They change rarely, and the same inputs
+        give the same (frozen) messages, so each combination is built once."""
+        key = (alert, dms_ok, self._mrm, self._lockout, self._level3_count)
+        displays = self._display_cache.get(key)
+        if displays is None:
+            displays = self._display_cache[key] = self._build_displays(alert, dms_ok)
+        return displays
+
+    def _build_displays(
         self, alert: tuple[AlertLevel, AlertKind], dms_ok: bool
     ) -> tuple[EcuHmi, EcuAdas]:
         level, kind = alert

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import can
 
 from dms.bus import EcuMrm, Publisher, Receiver, VehState, listen_to
@@ -30,11 +32,16 @@ class SimNode:
         self._last_t: float | None = None
         self.status: VehicleStatus | None = None
 
-    def step(self, t_s: float, controls: DriverControls) -> VehicleStatus | None:
+    def step(
+        self, t_s: float, controls: DriverControls | Callable[[float], DriverControls]
+    ) -> VehicleStatus | None:
         """Advance to ``t_s`` when a ``VEH_State`` is due; returns the new state then.
-        Commands that arrived since the last step wait in the bus's queue until then."""
+        Commands that arrived since the last step wait in the bus's queue until then;
+        ``controls`` may be the driver's as a function of time, asked only then."""
         if not self._schedule.due(VehState, t_s):
             return None
+        if callable(controls):
+            controls = controls(t_s)
         while (frame := self._bus.recv(timeout=0.0)) is not None:
             message = self._receiver.receive_can(frame).message
             if isinstance(message, EcuMrm):
