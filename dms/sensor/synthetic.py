@@ -176,9 +176,7 @@ class SyntheticFace:
         cam = self.camera
         # Camera frame (y up, z toward the camera) -> image pixels (y down, z away): a scale
         # folded into each frame's rotation, then the image centre added to every point.
-        self._to_image = np.array([1.0, -1.0, -1.0], dtype=np.float32) * np.float32(
-            cam.eye_span_px
-        )
+        self._to_image = np.array([1.0, -1.0, -1.0], dtype=np.float32) * np.float32(cam.eye_span_px)
         centre = np.array([cam.width_px / 2.0, cam.height_px / 2.0, 0.0], dtype=np.float32)
         self._centres = np.tile(centre, self._base.size // 3)  # one per coordinate
 
