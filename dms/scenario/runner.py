@@ -51,8 +51,9 @@ __all__ = ["SIMULATORS", "Replay", "ReplayResult", "Sample", "make_vehicle", "ru
 
 #: The timeline plot samples the bus this often.
 SAMPLE_PERIOD_S = 0.1
-#: Frames of the synthetic face rendered together.
-RENDER_CHUNK = 128
+#: Frames of the synthetic face rendered (and measured) together: numpy calls amortise over
+#: the chunk, whose arrays still fit in a few megabytes.
+RENDER_CHUNK = 512
 SIMULATORS = ("builtin", "sumo")
 #: The parts of a replay whose wall time is kept: the synthetic driver rendering faces, the
 #: camera module (features, estimators, its messages), the vehicle simulator with the
