@@ -18,6 +18,7 @@ give eyeBlink 0.45-0.84 and a 3-D eye aspect ratio (EAR) of 0.01-0.15; open eyes
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -28,6 +29,8 @@ from dms.sensor.face_mesh import LEFT_EYE, MOUTH, RIGHT_EYE, EyeIndices
 from dms.sensor.observation import EyePixels, FaceObservation, blendshape_index
 
 __all__ = ["FaceFeatures", "FeatureExtractor", "FeatureSettings", "head_pose_deg"]
+
+Point = tuple[float, float, float]
 
 _BLINK_LEFT = blendshape_index("eyeBlinkLeft")
 _BLINK_RIGHT = blendshape_index("eyeBlinkRight")
@@ -110,22 +113,28 @@ def head_pose_deg(matrix: np.ndarray) -> tuple[float, float, float]:
     axis that looks into the lens is rotated by the angle of its offset; that angle is
     removed, so pose means "relative to looking at the camera".
     """
-    yaw, pitch, roll = _head_poses(matrix[None])
-    return float(yaw[0]), float(pitch[0]), float(roll[0])
-
-
-def _head_poses(matrices: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`head_pose_deg` of each of ``matrices`` (n, 4, 4)."""
-    m = matrices.astype(np.float64)
-    r21, r22 = m[:, 2, 1], m[:, 2, 2]
-    pitch = np.degrees(np.arctan2(r21, r22))
-    yaw = np.degrees(np.arctan2(-m[:, 2, 0], np.hypot(r21, r22)))
-    roll = np.degrees(np.arctan2(m[:, 1, 0], m[:, 0, 0]))
-    x, y, z = m[:, 0, 3], m[:, 1, 3], m[:, 2, 3]
-    in_front = z < 0  # the face is in front of the camera, as it always is for a real face
-    yaw += np.where(in_front, np.degrees(np.arctan2(x, -z)), 0.0)
-    pitch -= np.where(in_front, np.degrees(np.arctan2(y, -z)), 0.0)
+    (r00, _, _, x), (r10, _, _, y), (r20, r21, r22, z), _ = matrix.tolist()
+    yaw = math.degrees(math.atan2(-r20, math.hypot(r21, r22)))
+    pitch = math.degrees(math.atan2(r21, r22))
+    roll = math.degrees(math.atan2(r10, r00))
+    if z < 0:  # the face is in front of the camera, as it always is for a real face
+        yaw += math.degrees(math.atan2(x, -z))
+        pitch -= math.degrees(math.atan2(y, -z))
     return yaw, pitch, roll
+
+
+def _head_poses(m: np.ndarray) -> np.ndarray:
+    """:func:`head_pose_deg` of each of the matrices ``m`` (n, 4, 4): (n, 3) degrees."""
+    r20, r21, r22 = m[:, 2, 0], m[:, 2, 1], m[:, 2, 2]
+    rises = np.stack([-r20, r21, m[:, 1, 0]], axis=1)  # yaw, pitch, roll as atan2(rise, run)
+    runs = np.stack([np.hypot(r21, r22), r22, m[:, 0, 0]], axis=1)
+    pose: np.ndarray = np.degrees(np.arctan2(rises, runs))
+    z = m[:, 2, 3:4]
+    in_front = z < 0  # the face is in front of the camera, as it always is for a real face
+    offset = np.where(in_front, np.degrees(np.arctan2(m[:, :2, 3], -z)), 0.0)  # x, y
+    pose[:, 0] += offset[:, 0]
+    pose[:, 1] -= offset[:, 1]
+    return pose
 
 
 def _eye_points(eye: EyeIndices) -> tuple[int, ...]:
@@ -133,11 +142,11 @@ def _eye_points(eye: EyeIndices) -> tuple[int, ...]:
     return (eye.outer, eye.inner, *eye.upper, *eye.lower, eye.iris)
 
 
-_PER_EYE = len(_eye_points(LEFT_EYE))
 #: Cheek edges of the face mesh (the face's width).
 _FACE_EDGES = (234, 454)
-#: Every landmark a frame's features read, gathered in one go: left eye, right eye,
-#: mouth (upper, lower, left, right), face edges.
+#: Every landmark a frame's features read, gathered in one go: left eye (outer, inner,
+#: upper lid pair, lower lid pair, iris), right eye (the same), mouth (upper, lower, left,
+#: right), face edges. The indices below point into this list.
 _POINTS = np.array(
     [
         *_eye_points(LEFT_EYE),
@@ -150,47 +159,41 @@ _POINTS = np.array(
     ],
     dtype=np.intp,
 )
-_MOUTH_AT = 2 * _PER_EYE
-_EDGES_AT = _MOUTH_AT + 4
+_L, _R, _M = 0, 7, 14  # where the left eye, right eye and mouth start
+#: Point pairs whose 3-D distances the features read: per eye its width and two lid gaps,
+#: then the mouth's gap and width.
+_DIST_FROM = np.array([_L, _L + 2, _L + 3, _R, _R + 2, _R + 3, _M, _M + 2])
+_DIST_TO = np.array([_L + 1, _L + 4, _L + 5, _R + 1, _R + 4, _R + 5, _M + 1, _M + 3])
+_OUTER, _INNER, _IRIS = np.array([_L, _R]), np.array([_L + 1, _R + 1]), np.array([_L + 6, _R + 6])
+_EDGE_A, _EDGE_B = 18, 19
+#: Blendshapes read: eyeBlink left/right, jawOpen, then left/right pairs of mouthSmile,
+#: eyeLookDown and eyeLookUp.
+_SHAPES = np.array([_BLINK_LEFT, _BLINK_RIGHT, _JAW_OPEN, *_SMILE, *_LOOK_DOWN, *_LOOK_UP])
 
 
-def _dist(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Euclidean distances between the rows of ``a`` and ``b`` (n, 3)."""
-    d = a - b
-    distances: np.ndarray = np.sqrt(np.einsum("ij,ij->i", d, d))
-    return distances
-
-
-def _eye_aspect_ratios(p: np.ndarray) -> np.ndarray:
-    """Lid opening over eye width, in 3-D so that a turned head does not squash it.
-    ``p`` (n, 7, 3): outer, inner, upper lid pair, lower lid pair, iris."""
-    width = _dist(p[:, 0], p[:, 1])
-    lids = _dist(p[:, 2], p[:, 4]) + _dist(p[:, 3], p[:, 5])
-    ratio = lids / (2.0 * np.maximum(width, 1e-6))
-    return np.where(width > 1e-6, ratio, 0.0)
+def _ratio(top: np.ndarray, bottom: np.ndarray) -> np.ndarray:
+    """``top / bottom``, 0 where ``bottom`` is degenerate (a collapsed eye or mouth)."""
+    ratio: np.ndarray = np.where(bottom > 1e-6, top / np.maximum(bottom, 1e-6), 0.0)
+    return ratio
 
 
 def _iris_offsets(p: np.ndarray) -> np.ndarray:
-    """Iris position along the eye, -1 at the image-left corner .. +1 at the image-right one.
+    """Per eye (n, 2), the iris position along the eye: -1 at the image-left corner .. +1
+    at the image-right one.
 
     Measured in 3-D: the iris sits in front of the corners, so in the image alone a turned
     head would shift it (parallax); along the 3-D eye axis it does not.
     """
-    outer, inner = p[:, 0], p[:, 1]
-    outer_first = (outer[:, 0] < inner[:, 0])[:, None]  # the image-left corner first
-    a = np.where(outer_first, outer, inner)
-    axis = np.where(outer_first, inner, outer) - a
-    length2 = np.einsum("ij,ij->i", axis, axis)
-    along = np.einsum("ij,ij->i", p[:, 6] - a, axis)
-    return np.where(length2 > 1e-9, 2.0 * along / np.maximum(length2, 1e-9) - 1.0, 0.0)
-
-
-def _mouth_aspect_ratios(p: np.ndarray) -> np.ndarray:
-    """Inner lip gap over inner mouth width, in 3-D so a turned head does not narrow the
-    mouth; ``p`` (n, 4, 3): upper, lower, left, right."""
-    width = _dist(p[:, 2], p[:, 3])
-    gap = _dist(p[:, 0], p[:, 1])
-    return np.where(width > 1e-6, gap / np.maximum(width, 1e-6), 0.0)
+    outer, inner = p[:, _OUTER], p[:, _INNER]  # (n, 2, 3)
+    outer_first = (outer[..., 0] < inner[..., 0])[..., None]  # the image-left corner first
+    start = np.where(outer_first, outer, inner)
+    axis = np.where(outer_first, inner, outer) - start
+    length2 = np.einsum("nek,nek->ne", axis, axis)
+    along = np.einsum("nek,nek->ne", p[:, _IRIS] - start, axis)
+    offsets: np.ndarray = np.where(
+        length2 > 1e-9, 2.0 * along / np.maximum(length2, 1e-9) - 1.0, 0.0
+    )
+    return offsets
 
 
 class _Geometry(NamedTuple):
@@ -213,39 +216,48 @@ class _Geometry(NamedTuple):
     face_width_px: float
 
 
+#: Batches smaller than this take the scalar path: a numpy call costs about as much as a
+#: face's whole geometry in plain Python, and the vectorised path makes about 40 of them.
+VECTOR_MIN_FACES = 16
+
+
 def _geometry(faces: Sequence[FaceObservation], s: FeatureSettings) -> list[_Geometry]:
-    """:class:`_Geometry` for many faces at once: replay hands over a batch of frames, a
-    camera one frame."""
-    # np.array of a list of arrays: several times faster than np.stack for many small ones
-    points = np.array([face.landmarks for face in faces])[:, _POINTS].astype(np.float64)
-    left, right = points[:, :_PER_EYE], points[:, _PER_EYE:_MOUTH_AT]
-    edges = points[:, _EDGES_AT:]
-    shapes = np.array([face.blendshapes for face in faces], dtype=np.float64)
+    """:class:`_Geometry` for many faces: replay hands over batches of frames, a camera one
+    frame at a time. Both paths compute the same numbers (a test holds them equal)."""
+    if len(faces) < VECTOR_MIN_FACES:
+        return [_face_geometry(face, s) for face in faces]
+    return _batch_geometry(faces, s)
 
-    def both(names: tuple[int, int]) -> np.ndarray:
-        """The mean of a left/right pair of blendshapes."""
-        mean: np.ndarray = (shapes[:, names[0]] + shapes[:, names[1]]) / 2.0
-        return mean
 
-    yaw, pitch, roll = _head_poses(np.array([face.matrix for face in faces]))
-    width = np.hypot(edges[:, 1, 0] - edges[:, 0, 0], edges[:, 1, 1] - edges[:, 0, 1])
-    quality = np.minimum(1.0, width / s.good_face_width_px) * np.maximum(
-        0.0, np.cos(np.radians(yaw))
-    )
-    jaw = shapes[:, _JAW_OPEN]
-    mouth_aspect = _mouth_aspect_ratios(points[:, _MOUTH_AT:_EDGES_AT])
-    mouth_open = np.clip(np.maximum(jaw / s.jaw_open_full, mouth_aspect / s.mar_full), 0.0, 1.0)
-    iris = (_iris_offsets(left) + _iris_offsets(right)) / 2.0
-    look_down, look_up = both(_LOOK_DOWN), both(_LOOK_UP)
-    columns = (
-        _eye_aspect_ratios(left),
-        _eye_aspect_ratios(right),
-        shapes[:, _BLINK_LEFT],
-        shapes[:, _BLINK_RIGHT],
+def _face_geometry(face: FaceObservation, s: FeatureSettings) -> _Geometry:
+    """One face's :class:`_Geometry`, in plain Python floats."""
+    p: list[Point] = face.landmarks.take(_POINTS, axis=0).tolist()
+    shapes: list[float] = face.blendshapes.take(_SHAPES).tolist()
+    yaw, pitch, roll = head_pose_deg(face.matrix)
+    ears = [
+        _ratio_of(
+            math.dist(p[e + 2], p[e + 4]) + math.dist(p[e + 3], p[e + 5]),
+            2.0 * math.dist(p[e], p[e + 1]),
+        )
+        for e in (_L, _R)
+    ]
+    iris = (_iris_offset(p, _L) + _iris_offset(p, _R)) / 2.0
+    mouth_aspect = _ratio_of(math.dist(p[_M], p[_M + 1]), math.dist(p[_M + 2], p[_M + 3]))
+    (ax, ay, _), (bx, by, _) = p[_EDGE_A], p[_EDGE_B]
+    width = math.hypot(bx - ax, by - ay)
+    blink_left, blink_right, jaw = shapes[:3]
+    smile, look_down, look_up = ((shapes[k] + shapes[k + 1]) / 2.0 for k in (3, 5, 7))
+    quality = min(1.0, width / s.good_face_width_px) * max(0.0, math.cos(math.radians(yaw)))
+    mouth_open = min(1.0, max(0.0, jaw / s.jaw_open_full, mouth_aspect / s.mar_full))
+    return _Geometry(
+        ears[0],
+        ears[1],
+        blink_left,
+        blink_right,
         quality,
         mouth_open,
         jaw,
-        both(_SMILE),
+        smile,
         look_down,
         yaw,
         pitch,
@@ -254,7 +266,63 @@ def _geometry(faces: Sequence[FaceObservation], s: FeatureSettings) -> list[_Geo
         pitch + (look_down - look_up) * s.eye_pitch_deg_per_unit,
         width,
     )
-    return list(map(_Geometry._make, zip(*(c.tolist() for c in columns), strict=True)))
+
+
+def _ratio_of(top: float, bottom: float) -> float:
+    """:func:`_ratio` for one pair of numbers."""
+    return top / bottom if bottom > 1e-6 else 0.0
+
+
+def _iris_offset(p: list[Point], eye: int) -> float:
+    """:func:`_iris_offsets` for the eye whose points start at ``eye``."""
+    outer, inner = p[eye], p[eye + 1]
+    (ax, ay, az), (bx, by, bz) = (outer, inner) if outer[0] < inner[0] else (inner, outer)
+    dx, dy, dz = bx - ax, by - ay, bz - az
+    length2 = dx * dx + dy * dy + dz * dz
+    if length2 <= 1e-9:
+        return 0.0
+    ix, iy, iz = p[eye + 6]
+    return 2.0 * ((ix - ax) * dx + (iy - ay) * dy + (iz - az) * dz) / length2 - 1.0
+
+
+def _batch_geometry(faces: Sequence[FaceObservation], s: FeatureSettings) -> list[_Geometry]:
+    """:class:`_Geometry` of many faces in a few numpy calls, each over every face."""
+    # np.array of a list of arrays: several times faster than np.stack for many small ones
+    points = np.array([face.landmarks for face in faces])[:, _POINTS].astype(np.float64)
+    shapes = np.array([face.blendshapes for face in faces], dtype=np.float64)[:, _SHAPES]
+    pose = _head_poses(np.array([face.matrix for face in faces], dtype=np.float64))
+
+    gaps = points[:, _DIST_FROM] - points[:, _DIST_TO]
+    dist = np.sqrt(np.einsum("npk,npk->np", gaps, gaps))  # see _DIST_FROM
+    ears = _ratio(dist[:, [1, 4]] + dist[:, [2, 5]], 2.0 * dist[:, [0, 3]])  # (left, right)
+    mouth_aspect = _ratio(dist[:, 6], dist[:, 7])
+    offsets = _iris_offsets(points)
+    iris = (offsets[:, 0] + offsets[:, 1]) / 2.0
+    edge = points[:, _EDGE_B, :2] - points[:, _EDGE_A, :2]
+    width = np.hypot(edge[:, 0], edge[:, 1])
+    smile, look_down, look_up = ((shapes[:, 3::2] + shapes[:, 4::2]) / 2.0).T
+    blinks, jaw = shapes[:, :2], shapes[:, 2]
+    yaw, pitch = pose[:, 0], pose[:, 1]
+    quality = np.minimum(1.0, width / s.good_face_width_px) * np.maximum(
+        0.0, np.cos(np.radians(yaw))
+    )
+    mouth_open = np.clip(np.maximum(jaw / s.jaw_open_full, mouth_aspect / s.mar_full), 0.0, 1.0)
+    rows = np.column_stack(
+        (
+            ears,
+            blinks,
+            quality,
+            mouth_open,
+            jaw,
+            smile,
+            look_down,
+            pose,
+            yaw + iris * s.iris_yaw_deg_per_unit,  # gaze yaw
+            pitch + (look_down - look_up) * s.eye_pitch_deg_per_unit,  # gaze pitch
+            width,
+        )
+    )
+    return list(map(_Geometry._make, rows.tolist()))
 
 
 class _Baseline:

@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 
 from dms.sensor.analysis import analyse
+from dms.sensor.features import VECTOR_MIN_FACES, FeatureExtractor
 from dms.sensor.landmarker import FaceLandmarker
-from dms.sensor.sources import Frame
+from dms.sensor.sources import Frame, open_source
 from tests.sensor.conftest import FIXTURES, Still, read_rgb
 
 
@@ -181,3 +182,18 @@ def test_with_two_faces_the_driver_is_the_largest_or_the_configured_side(
     assert observation is not None
     nose_x = observation.landmarks[1, 0]
     assert bool(nose_x > 300) is expect_large
+
+
+def test_a_whole_clip_at_once_gives_the_features_of_frame_by_frame() -> None:
+    """Replay measures batches of frames (vectorised), a camera one frame at a time."""
+    with open_source(FIXTURES / "d14-eyes-close.mp4") as source, FaceLandmarker() as model:
+        frames = list(source)
+        observations = [model.detect(frame) for frame in frames]
+    times = [frame.t_s for frame in frames]
+    one_by_one = FeatureExtractor()
+    singles = [one_by_one.update(o, t) for o, t in zip(observations, times, strict=True)]
+    batched = FeatureExtractor().update_many(observations, times)
+    assert len(batched) == len(singles) == 81 > VECTOR_MIN_FACES
+    for single, batch in zip(singles, batched, strict=True):
+        for name, value in single._asdict().items():
+            assert getattr(batch, name) == pytest.approx(value, rel=1e-9, abs=1e-9), name
