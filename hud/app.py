@@ -140,7 +140,7 @@ class HudApp:
                 self._next_shot += self._shot_every
 
     def screenshot(self, canvas: pygame.Surface, t_s: float) -> Path:
-        directory = self._shots or Path("screenshots")
+        directory = self._shots or Path("out/hud")
         directory.mkdir(parents=True, exist_ok=True)
         path = directory / f"hud-{t_s:08.1f}s.png"
         pygame.image.save(canvas, str(path))

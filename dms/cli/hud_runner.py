@@ -33,7 +33,9 @@ def add_hud_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         help="write a PNG of the HUD this often",
     )
-    parser.add_argument("--screenshot-dir", type=Path, metavar="DIR", help="where screenshots go")
+    parser.add_argument(
+        "--screenshot-dir", type=Path, metavar="DIR", help="where screenshots go (default: out/...)"
+    )
     parser.add_argument("--record", type=Path, metavar="OUT.mp4", help="record the HUD to a video")
 
 
@@ -144,7 +146,7 @@ def show_bus(bus: can.BusABC, args: argparse.Namespace, *, key: bytes | None, so
     """A standalone HUD on a live bus; returns the number of frames it decoded."""
     from hud.view import BusView
 
-    app = make_app(args, Path("screenshots"), f"dms - {source}")
+    app = make_app(args, Path("out/hud"), f"dms - {source}")
     view = BusView(bus, key=key, start_s=time.time())
     start = time.monotonic()
     try:

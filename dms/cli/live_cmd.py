@@ -100,7 +100,7 @@ def _live(args: argparse.Namespace) -> int:
             if args.no_hud:
                 session.run()
             else:
-                app = make_app(args, Path("screenshots"), f"dms - live: {name}")
+                app = make_app(args, Path("out/live/hud"), f"dms - live: {name}")
                 try:
                     session.run_with_hud(app, f"live: {name}")
                 finally:
