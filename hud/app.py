@@ -69,6 +69,8 @@ class HudApp:
         self._shots = screenshot_dir
         self._shot_every = screenshot_every_s
         self._next_shot: float | None = None
+        self._drawn_s: float | None = None  # elapsed time of the last frame drawn
+        self._shot_s: float | None = None  # ... and of the last screenshot
         self._recorder = VideoRecorder(record, CANVAS, fps) if record is not None else None
         self.screenshots: list[Path] = []
 
@@ -85,6 +87,7 @@ class HudApp:
         pygame.display.flip()
         if state.hmi is not None and not self._paused:
             self._chimes.update(state.hmi.chime, state.t_s)
+        self._drawn_s = state.elapsed_s
         self._maybe_screenshot(canvas, state.elapsed_s)
         if self._recorder is not None and not self._paused:
             self._recorder.add(canvas)
@@ -145,9 +148,15 @@ class HudApp:
         path = directory / f"hud-{t_s:08.1f}s.png"
         pygame.image.save(canvas, str(path))
         self.screenshots.append(path)
+        self._shot_s = t_s
         return path
 
     def close(self) -> None:
+        """Stop; with periodic screenshots, the last frame drawn is kept too (how a short
+        headless run ended: a camera fault, the final alert)."""
+        drawn = self._drawn_s
+        if self._shot_every is not None and drawn is not None and drawn != self._shot_s:
+            self.screenshot(self._cluster.canvas, drawn)
         if self._recorder is not None:
             self._recorder.close()
         pygame.display.quit()
