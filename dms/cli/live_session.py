@@ -16,6 +16,7 @@ import can
 from dms.bus import Publisher, open_bus, open_log_writer
 from dms.sensor.live import CameraLoop, LoopStats
 from dms.sensor.module import CameraModule
+from dms.sensor.observation import FaceObservation
 from dms.sensor.sources import Frame, FrameSource
 from dms.vehicle.builtin import BuiltinVehicle
 from dms.vehicle.ecu import EcuNode
@@ -60,7 +61,7 @@ class LiveSession:
         seconds: float | None = None,
         model: str | None = None,
         log_path: Path | None = None,
-        on_frame: Callable[[Frame, object], None] | None = None,
+        on_frame: Callable[[Frame, FaceObservation | None], None] | None = None,
         log: Callable[[str], None] = print,
     ) -> None:
         self.spec = bus_spec or f"loopback:live-{uuid.uuid4().hex[:12]}"

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from dms.errors import DmsError, SensorError
 from dms.sensor.landmarker import FaceLandmarker
 from dms.sensor.module import CameraModule
+from dms.sensor.observation import FaceObservation
 from dms.sensor.sources import Frame, FrameSource
 
 __all__ = ["CameraLoop", "LoopStats"]
@@ -54,7 +55,7 @@ class CameraLoop:
         *,
         pace_files: bool = True,
         seconds: float | None = None,
-        on_frame: Callable[[Frame, object], None] | None = None,
+        on_frame: Callable[[Frame, FaceObservation | None], None] | None = None,
         model_path: str | None = None,
         log: Callable[[str], None] = print,
     ) -> None:

@@ -7,8 +7,10 @@ import numpy as np
 import pytest
 
 from dms.sensor.analysis import analyse
+from dms.sensor.face_mesh import LEFT_EYE
 from dms.sensor.features import VECTOR_MIN_FACES, FeatureExtractor
 from dms.sensor.landmarker import FaceLandmarker
+from dms.sensor.preview import EYE_BGR, annotate
 from dms.sensor.sources import Frame, open_source
 from tests.sensor.conftest import FIXTURES, Still, read_rgb
 
@@ -197,3 +199,22 @@ def test_a_whole_clip_at_once_gives_the_features_of_frame_by_frame() -> None:
     for single, batch in zip(singles, batched, strict=True):
         for name, value in single._asdict().items():
             assert getattr(batch, name) == pytest.approx(value, rel=1e-9, abs=1e-9), name
+
+
+def test_the_local_preview_draws_the_models_view_on_the_frame(
+    astronaut: np.ndarray, still: Still
+) -> None:
+    _, observation = still(astronaut)
+    assert observation is not None
+    frame = Frame(astronaut, 0.0, 0)
+    drawn = annotate(frame, observation)
+    plain = astronaut[:, :, ::-1]
+    changed = np.any(drawn != plain, axis=2)
+    x, y = observation.landmarks[LEFT_EYE.contour[4], :2].astype(int)
+    assert tuple(drawn[y, x]) == EYE_BGR  # the lid outline passes through its landmarks
+    x0, y0 = observation.landmarks[:, :2].min(axis=0).astype(int)
+    x1, y1 = observation.landmarks[:, :2].max(axis=0).astype(int)
+    assert changed[y0 : y1 + 1, x0 : x1 + 1].sum() > 100
+    assert changed.sum() == changed[y0 - 2 : y1 + 3, x0 - 2 : x1 + 3].sum()  # only the face
+    empty = annotate(frame, None)
+    assert np.any(empty != plain) and not np.any(empty[100:] != plain[100:])  # "no face"
