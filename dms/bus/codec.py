@@ -306,11 +306,7 @@ class FrameCodec:
 
     def encode(self, message: Message, counter: int, freshness: int = 0) -> bytes:
         """The frame for ``message`` with rolling ``counter`` (0-255) and ``freshness``."""
-        try:  # to_raw's fast path inline: this runs for every frame sent
-            raw = self._to_raw(message) if type(message) is self._cls else None
-        except (ValueError, TypeError, OverflowError):
-            raw = None
-        head: bytes = self._pack(raw or self.to_raw(message)) + _BYTE[counter & 0xFF]
+        head: bytes = self._pack(self.to_raw(message)) + _BYTE[counter & 0xFF]
         if self._mac is not None:
             head += (freshness & 0xFFFF_FFFF).to_bytes(4, "big")
             head += self._mac.digest(head)

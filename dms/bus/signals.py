@@ -261,6 +261,9 @@ class Message:
 M = TypeVar("M", bound=Message)
 
 
+_TWINS: dict[type, type] = {}
+
+
 def mutable_twin(cls: type[Message]) -> type:
     """A mutable class with the very same slots as the frozen message class ``cls``.
 
@@ -270,7 +273,12 @@ def mutable_twin(cls: type[Message]) -> type:
     for code that sets every field, as ``__init__`` would (messages have no
     ``__post_init__``).
     """
-    return type(f"_{cls.__name__}Fill", cls.__bases__, {"__slots__": cls.__slots__})
+    twin = _TWINS.get(cls)
+    if twin is None:  # one per message, shared by its decoders and its saturating builder
+        twin = _TWINS[cls] = type(
+            f"_{cls.__name__}Fill", cls.__bases__, {"__slots__": cls.__slots__}
+        )
+    return twin
 
 
 def _compile_saturated(spec: MessageSpec) -> Callable[..., Any]:
