@@ -159,13 +159,12 @@ _POINTS = np.array(
     ],
     dtype=np.intp,
 )
-_L, _R, _M = 0, 7, 14  # where the left eye, right eye and mouth start
+_L, _R, _M, _E = 0, 7, 14, 18  # where the left eye, right eye, mouth and edges start
 #: Point pairs whose 3-D distances the features read: per eye its width and two lid gaps,
 #: then the mouth's gap and width.
 _DIST_FROM = np.array([_L, _L + 2, _L + 3, _R, _R + 2, _R + 3, _M, _M + 2])
 _DIST_TO = np.array([_L + 1, _L + 4, _L + 5, _R + 1, _R + 4, _R + 5, _M + 1, _M + 3])
 _OUTER, _INNER, _IRIS = np.array([_L, _R]), np.array([_L + 1, _R + 1]), np.array([_L + 6, _R + 6])
-_EDGE_A, _EDGE_B = 18, 19
 #: Blendshapes read: eyeBlink left/right, jawOpen, then left/right pairs of mouthSmile,
 #: eyeLookDown and eyeLookUp.
 _SHAPES = np.array([_BLINK_LEFT, _BLINK_RIGHT, _JAW_OPEN, *_SMILE, *_LOOK_DOWN, *_LOOK_UP])
@@ -243,13 +242,13 @@ def _face_geometry(face: FaceObservation, s: FeatureSettings) -> _Geometry:
     ]
     iris = (_iris_offset(p, _L) + _iris_offset(p, _R)) / 2.0
     mouth_aspect = _ratio_of(math.dist(p[_M], p[_M + 1]), math.dist(p[_M + 2], p[_M + 3]))
-    (ax, ay, _), (bx, by, _) = p[_EDGE_A], p[_EDGE_B]
+    (ax, ay, _), (bx, by, _) = p[_E], p[_E + 1]
     width = math.hypot(bx - ax, by - ay)
     blink_left, blink_right, jaw = shapes[:3]
     smile, look_down, look_up = ((shapes[k] + shapes[k + 1]) / 2.0 for k in (3, 5, 7))
     quality = min(1.0, width / s.good_face_width_px) * max(0.0, math.cos(math.radians(yaw)))
     mouth_open = min(1.0, max(0.0, jaw / s.jaw_open_full, mouth_aspect / s.mar_full))
-    return _Geometry(
+    return _Geometry(  # positional, in field order (keywords cost a fifth of the features)
         ears[0],
         ears[1],
         blink_left,
@@ -298,7 +297,7 @@ def _batch_geometry(faces: Sequence[FaceObservation], s: FeatureSettings) -> lis
     mouth_aspect = _ratio(dist[:, 6], dist[:, 7])
     offsets = _iris_offsets(points)
     iris = (offsets[:, 0] + offsets[:, 1]) / 2.0
-    edge = points[:, _EDGE_B, :2] - points[:, _EDGE_A, :2]
+    edge = points[:, _E + 1, :2] - points[:, _E, :2]
     width = np.hypot(edge[:, 0], edge[:, 1])
     smile, look_down, look_up = ((shapes[:, 3::2] + shapes[:, 4::2]) / 2.0).T
     blinks, jaw = shapes[:, :2], shapes[:, 2]
@@ -307,7 +306,7 @@ def _batch_geometry(faces: Sequence[FaceObservation], s: FeatureSettings) -> lis
         0.0, np.cos(np.radians(yaw))
     )
     mouth_open = np.clip(np.maximum(jaw / s.jaw_open_full, mouth_aspect / s.mar_full), 0.0, 1.0)
-    rows = np.column_stack(
+    rows = np.column_stack(  # in _Geometry's field order (ears, blinks and pose are 2, 2, 3)
         (
             ears,
             blinks,
@@ -411,9 +410,11 @@ class FeatureExtractor:
         else:
             self._closed = mean_open < s.closed_below
 
+        # One tuple unpack, then positional: attribute reads and keywords would cost more
+        # than a fifth of a frame's features.
         (ear_left, ear_right, _, _, quality, mouth_open, jaw, smile, look_down) = g[:9]
         (yaw, pitch, roll, gaze_yaw, gaze_pitch, width) = g[9:]
-        return FaceFeatures(  # positional, in field order: built for every frame
+        return FaceFeatures(  # in field order
             t_s,
             True,  # face_present
             quality,
