@@ -61,7 +61,8 @@ class UnresponsiveReason(enum.IntEnum):
     NONE = 0
     EYES_CLOSED = 1  # eyes closed for >= 6 s
     GAZE_AWAY = 2  # gaze off the road for >= 6 s
-    NO_RESPONSE = 3  # no return of the eyes to the road after a warning
+    NO_RESPONSE = 3  # no response to warnings: no return to the road, no hands on the wheel
+    HEAD_DOWN = 4  # head sunk and still for >= 6 s while the eyes cannot be seen
 
 
 class AlertLevel(enum.IntEnum):

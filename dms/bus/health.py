@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dms.bus.catalog import CATALOG
 from dms.bus.receiver import Reception
 from dms.bus.signals import MessageSpec
+from dms.errors import ConfigError
 
 __all__ = ["TIMEOUT_PERIODS", "HealthMonitor"]
 
@@ -33,11 +34,18 @@ class HealthMonitor:
         if reception.status.delivered and reception.spec is not None:
             self._last_s[reception.spec.name] = reception.t_s
 
+    def _last(self, name: str) -> float:
+        last = self._last_s.get(name)
+        if last is None:
+            known = ", ".join(self._last_s)
+            raise ConfigError(f"the health monitor does not watch {name!r} (it watches {known})")
+        return last
+
     def age_s(self, name: str, now_s: float) -> float:
-        return now_s - self._last_s[name]
+        return now_s - self._last(name)
 
     def is_timed_out(self, name: str, now_s: float) -> bool:
-        return now_s - self._last_s[name] > self._limit_s[name]
+        return now_s - self._last(name) > self._limit_s[name]
 
     def timed_out(self, now_s: float, names: Iterable[str] | None = None) -> frozenset[str]:
         """The messages (of ``names``, default all) that are currently timed out."""

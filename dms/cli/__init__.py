@@ -36,7 +36,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.run(args)
     except DmsError as exc:
-        print(f"dms: error: {exc}", file=sys.stderr)
+        for line in str(exc).splitlines() or [""]:  # several problems: one line each
+            print(f"dms: error: {line}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from dms.bus import load_key
 from dms.cli.hud_runner import add_hud_arguments, show_replay
+from dms.errors import ScenarioError
 from dms.scenario.loader import load_scenario
 from dms.scenario.model import Scenario
 from dms.scenario.report import write_report
@@ -59,7 +60,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def _replay(args: argparse.Namespace) -> int:
-    scenarios = [load_scenario(path) for path in args.scenarios]  # all valid before any runs
+    scenarios = _load_all(args.scenarios)  # all valid before any runs
     key = load_key(args.key_file)
     several = len(scenarios) > 1
     failed = 0
@@ -94,6 +95,19 @@ def _replay(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _load_all(paths: list[Path]) -> list[Scenario]:
+    """Every scenario, or one error that lists the problems of all the files."""
+    scenarios, problems = [], []
+    for path in paths:
+        try:
+            scenarios.append(load_scenario(path))
+        except ScenarioError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise ScenarioError("\n".join(problems))
+    return scenarios
+
+
 def _report_dir(base: Path | None, stem: str, several: bool) -> Path:
     if base is None:
         return DEFAULT_REPORTS / stem
@@ -125,5 +139,6 @@ def _print_result(result: ReplayResult, report: Path) -> None:
     )
     for check in result.expectations:
         mark = "ok  " if check.passed else "FAIL"
-        print(f"      {mark} {check.text}  [{check.explain()}]")
+        where = "" if check.passed else f"{s.path}:{check.expectation.line}: "
+        print(f"      {mark} {where}{check.text}  [{check.explain()}]")
     print(f"      report: {report}")

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from dms.bus.enums import GazeZone
+from dms.errors import ConfigError
 
 __all__ = ["DRIVING_RELATED", "Cabin", "ZoneBox", "ZoneClassifier", "default_zones"]
 
@@ -67,6 +68,10 @@ def default_zones() -> tuple[ZoneBox, ...]:
     )
 
 
+#: How far past the widest zone box an off-camera glance looks.
+OFF_CAMERA_MARGIN_DEG = 20.0
+
+
 @dataclass(frozen=True, slots=True)
 class Cabin:
     drive_side: Literal["left", "right"] = "left"
@@ -82,11 +87,21 @@ class Cabin:
         return ZoneClassifier(self.boxes())
 
     def centre(self, zone: GazeZone) -> tuple[float, float]:
-        """Where a glance to ``zone`` looks: (yaw, pitch) in degrees."""
-        for box in self.boxes():
+        """Where a glance to ``zone`` looks: (yaw, pitch) in degrees.
+
+        Off-camera is no box but what lies beyond them all: over the driver's shoulder on
+        the window side (turned to the back seat or out of the side window), past the widest
+        box by ``OFF_CAMERA_MARGIN_DEG``.
+        """
+        boxes = self.boxes()
+        if zone is GazeZone.OFF_CAMERA:
+            window_side = 1.0 if self.drive_side == "left" else -1.0
+            widest = max(max(abs(yaw) for yaw in box.yaw_deg) for box in boxes)
+            return window_side * (widest + OFF_CAMERA_MARGIN_DEG), 0.0
+        for box in boxes:
             if box.zone is zone:
                 return box.centre
-        raise KeyError(zone)
+        raise ConfigError(f"the cabin has no gaze zone {zone.name.lower()!r}")
 
 
 class ZoneClassifier:

@@ -16,6 +16,8 @@ class ExpectationResult:
     expectation: Expectation
     passed: bool
     found_at_s: tuple[float, ...]  # times of the matching events
+    #: when nothing matched: the event of the expected kind nearest the window, if any
+    nearest_s: float | None = None
 
     @property
     def text(self) -> str:
@@ -25,7 +27,13 @@ class ExpectationResult:
         """What was found, for a failing line."""
         times = ", ".join(f"{t:.2f}" for t in self.found_at_s[:8])
         more = " …" if len(self.found_at_s) > 8 else ""
-        return f"found {len(self.found_at_s)}" + (f" at {times}{more} s" if times else "")
+        found = f"found {len(self.found_at_s)}" + (f" at {times}{more} s" if times else "")
+        e = self.expectation
+        if self.passed or self.found_at_s or e.never:
+            return found
+        if self.nearest_s is None:
+            return f"{found}; no {e.event} in the whole run"
+        return f"{found}; nearest {e.event} at {self.nearest_s:.2f} s"
 
 
 def matching(expectation: Expectation, events: Iterable[Event]) -> list[Event]:
@@ -70,5 +78,13 @@ def check_expectations(
             passed = low <= len(found) <= high
         else:
             passed = bool(found)
-        results.append(ExpectationResult(expectation, passed, tuple(e.t_s for e in found)))
+        nearest = None if found else _nearest(expectation, events)
+        results.append(ExpectationResult(expectation, passed, tuple(e.t_s for e in found), nearest))
     return results
+
+
+def _nearest(expectation: Expectation, events: Sequence[Event]) -> float | None:
+    """The time of the event of the expected kind nearest the expected window (any detail)."""
+    low, high = expectation.within_s or (float("-inf"), float("inf"))
+    times = [event.t_s for event in events if event.kind.value == expectation.event]
+    return min(times, key=lambda t: max(low - t, t - high, 0.0), default=None)

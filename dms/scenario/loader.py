@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
 
-from dms.bus.enums import AlertKind, GazeZone
+from dms.bus.enums import GazeZone
 from dms.driver_state.cabin import Cabin
 from dms.errors import ScenarioError
 from dms.events import EventKind
@@ -21,14 +24,15 @@ from dms.scenario.model import (
     SpeedProfile,
     VehicleProfile,
 )
-from dms.scenario.yamlnodes import Fields, compose_file, where
+from dms.scenario.vocabulary import ALERTS, REASONS, ZONES, details_of
+from dms.scenario.yamlnodes import Fields, Problems, compose_file, where
 
 __all__ = ["EXPECTABLE_EVENTS", "load_scenario"]
 
-ZONES = {zone.name.lower(): zone for zone in GazeZone if zone is not GazeZone.UNKNOWN}
-ALERTS = {kind.name.lower(): kind for kind in AlertKind if kind is not AlertKind.NONE}
-#: Events an expectation may name; later layers (the vehicle) add theirs.
-EXPECTABLE_EVENTS: set[str] = {kind.value for kind in EventKind}
+#: Events an expectation may name.
+EXPECTABLE_EVENTS: tuple[str, ...] = tuple(sorted(kind.value for kind in EventKind))
+#: A scenario's length when its own cannot be read: long enough to check the rest against.
+_LONGEST_S = 24 * 3600.0
 
 _TOP_KEYS = (
     "name",
@@ -46,27 +50,45 @@ _TOP_KEYS = (
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Read and check a scenario file."""
+    """Read and check a scenario file; one :class:`ScenarioError` lists every problem."""
     path = Path(path)
     top = Fields(path, compose_file(path))
-    duration = top.number("duration_s", minimum=1.0, maximum=24 * 3600.0)
-    fps = top.number("fps", 30.0, minimum=1.0, maximum=240.0)
+    problems = Problems()
+    attempt = problems.attempt
+    duration = attempt(
+        lambda: top.number("duration_s", minimum=1.0, maximum=_LONGEST_S), _LONGEST_S
+    )
+    no_nodes: list[yaml.Node] = []
+    timeline = attempt(lambda: top.items("timeline"), no_nodes)
+    expect = attempt(lambda: top.items("expect"), no_nodes)
     scenario = Scenario(
         path=path,
-        name=top.text("name", path.stem),
-        description=top.text("description", ""),
+        name=attempt(lambda: top.text("name", path.stem), path.stem),
+        description=attempt(lambda: top.text("description", ""), ""),
         duration_s=duration,
-        fps=fps,
-        seed=top.integer("seed", 0, minimum=0),
-        driver=_driver(top.section("driver")),
-        sensor=_sensor(top.section("sensor")),
-        cabin=_cabin(top.section("cabin")),
-        vehicle=_vehicle(top.section("vehicle"), duration),
-        timeline=tuple(_behaviour(path, node, duration) for node in top.items("timeline")),
-        expectations=tuple(_expectation(path, node, duration) for node in top.items("expect")),
+        fps=attempt(lambda: top.number("fps", 30.0, minimum=1.0, maximum=240.0), 30.0),
+        seed=attempt(lambda: top.integer("seed", 0, minimum=0), 0),
+        driver=attempt(lambda: _driver(top.section("driver")), DriverProfile()),
+        sensor=attempt(lambda: _sensor(top.section("sensor")), SensorProfile()),
+        cabin=attempt(lambda: _cabin(top.section("cabin")), Cabin()),
+        vehicle=attempt(lambda: _vehicle(top.section("vehicle"), duration), VehicleProfile()),
+        timeline=_each(problems, timeline, lambda node: _behaviour(path, node, duration)),
+        expectations=_each(problems, expect, lambda node: _expectation(path, node, duration)),
     )
-    top.done(_TOP_KEYS)
+    attempt(lambda: top.done(_TOP_KEYS), None)
+    problems.check()
     return scenario
+
+
+T = TypeVar("T")
+
+
+def _each(
+    problems: Problems, nodes: list[yaml.Node], read: Callable[[yaml.Node], T]
+) -> tuple[T, ...]:
+    """Every entry that reads; the others' errors go to ``problems``."""
+    entries = (problems.attempt(functools.partial(read, node), None) for node in nodes)
+    return tuple(entry for entry in entries if entry is not None)
 
 
 def _driver(fields: Fields | None) -> DriverProfile:
@@ -239,36 +261,82 @@ def _span(behaviour: Behaviour) -> float:
 
 
 def _expectation(path: Path, node: yaml.Node, scenario_s: float) -> Expectation:
+    """An expectation, checked against what its kind of event can ever carry."""
     fields = Fields(path, node, "expect entry")
-    event = fields.text("event", choices=sorted(EXPECTABLE_EVENTS))
+    kind = EventKind(fields.text("event", choices=EXPECTABLE_EVENTS))
+    details = details_of(kind)
     within = fields.pair("within_s")
     if within is not None and within[1] > scenario_s + 1e-9:
         raise fields.fail("within_s", f"ends after the scenario ({scenario_s:g} s)")
-    count = None
-    if fields.has("count"):
-        count = _count(fields)
+    count = _count(fields) if fields.has("count") else None
     never = fields.flag("never", False)
     if never and count is not None:
         raise fields.fail("never", "give either never or count")
-    zone = ZONES[fields.text("zone", choices=list(ZONES))] if fields.has("zone") else None
+
+    for key, what, carried in (
+        ("zone", "zone", bool(details.zones)),
+        ("level", "level", details.levels is not None),
+        ("min_level", "level", details.levels is not None),
+        ("max_level", "level", details.levels is not None),
+        ("alert", "alert kind", details.alert),
+        ("min_duration_s", "duration", details.duration),
+        ("reason", "reason", bool(details.reasons)),
+    ):
+        if fields.has(key) and not carried:
+            raise fields.fail(key, f"{kind.value} events have no {what}")
+    zone = None
+    if fields.has("zone"):
+        allowed = [name for name, z in ZONES.items() if z in details.zones]
+        zone = ZONES[_among(fields, "zone", allowed, list(ZONES), kind)]
+    levels = {
+        key: _level(fields, key, details.levels, kind)
+        for key in ("level", "min_level", "max_level")
+        if details.levels is not None and fields.has(key)
+    }
+    reasons = sorted(details.reasons)
+    reason = (
+        _among(fields, "reason", reasons, list(REASONS), kind) if fields.has("reason") else None
+    )
     expectation = Expectation(
-        event=event,
+        event=kind.value,
         line=fields.line,
         within_s=within,
         never=never,
         count=count,
         zone=zone,
-        min_level=fields.integer("min_level", minimum=1) if fields.has("min_level") else None,
-        max_level=fields.integer("max_level", minimum=1) if fields.has("max_level") else None,
+        min_level=levels.get("min_level"),
+        max_level=levels.get("max_level"),
         min_duration_s=fields.number("min_duration_s", minimum=0.0)
         if fields.has("min_duration_s")
         else None,
-        reason=fields.text("reason") if fields.has("reason") else None,
-        level=fields.integer("level", minimum=0) if fields.has("level") else None,
+        reason=reason,
+        level=levels.get("level"),
         alert=ALERTS[fields.text("alert", choices=list(ALERTS))] if fields.has("alert") else None,
     )
+    low, high = expectation.min_level, expectation.max_level
+    if low is not None and high is not None and low > high:
+        raise fields.fail("min_level", "min_level is above max_level: nothing can match")
     fields.done([f.name for f in dataclasses.fields(Expectation) if f.name != "line"] + ["event"])
     return expectation
+
+
+def _among(fields: Fields, key: str, allowed: list[str], names: list[str], kind: EventKind) -> str:
+    """A value of ``key`` that events of ``kind`` can have: an unknown name gets a guess, a
+    real name that this kind never carries says so."""
+    value = fields.text(key, choices=names)
+    if value not in allowed:
+        raise fields.fail(
+            key, f"a {kind.value} event never has {key} {value!r}; one of: {', '.join(allowed)}"
+        )
+    return value
+
+
+def _level(fields: Fields, key: str, levels: tuple[int, int], kind: EventKind) -> int:
+    low, high = levels
+    value = fields.integer(key)
+    if not low <= value <= high:
+        raise fields.fail(key, f"{kind.value} levels are {low}-{high}, got {value}")
+    return value
 
 
 def _count(fields: Fields) -> tuple[int, int]:

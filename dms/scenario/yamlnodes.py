@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
@@ -17,9 +17,10 @@ import yaml
 
 from dms.errors import ScenarioError
 
-__all__ = ["Fields", "compose_file", "where"]
+__all__ = ["Fields", "Problems", "compose_file", "where"]
 
 T = TypeVar("T")
+F = TypeVar("F")
 
 
 def where(path: Path, node: yaml.Node) -> str:
@@ -173,15 +174,47 @@ class Fields:
         return Fields(self.path, self.node_of(key), context)
 
     def missing(self, key: str) -> ScenarioError:
+        """A required key is absent; a key given instead that looks like it is named."""
         label = f"{self.context}.{key}" if self.context else key
+        unread = [given for given in self._keys if given not in self._used]
+        typo = difflib.get_close_matches(key, unread, n=1)
+        if typo:
+            node = self._keys[typo[0]]
+            return ScenarioError(
+                f"{where(self.path, node)}: {label}: required "
+                f"(is {typo[0]!r} a misspelling of {key!r}?)"
+            )
         return ScenarioError(f"{where(self.path, self.node)}: {label}: required")
 
     def done(self, allowed: Iterable[str] = ()) -> None:
-        """Complain about keys nobody read (typos), with a guess at the intended key."""
+        """Complain about keys nobody read (typos), each with a guess at the intended key."""
         known = set(allowed) | self._used
+        problems = []
         for key, node in self._keys.items():
             if key not in known:
                 hint = difflib.get_close_matches(key, sorted(known), n=1)
                 guess = f" (did you mean {hint[0]!r}?)" if hint else ""
                 label = f"{self.context}.{key}" if self.context else key
-                raise ScenarioError(f"{where(self.path, node)}: {label}: unknown key{guess}")
+                problems.append(f"{where(self.path, node)}: {label}: unknown key{guess}")
+        if problems:
+            raise ScenarioError("\n".join(problems))
+
+
+class Problems:
+    """Collects the errors of a whole file, so that one run reports every one of them."""
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+
+    def attempt(self, read: Callable[[], T], fallback: F) -> T | F:
+        """``read()``, or ``fallback`` after noting its error."""
+        try:
+            return read()
+        except ScenarioError as exc:
+            self.messages.append(str(exc))
+            return fallback
+
+    def check(self) -> None:
+        """Raise one :class:`ScenarioError` with every message noted, one per line."""
+        if self.messages:
+            raise ScenarioError("\n".join(self.messages))

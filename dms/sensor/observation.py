@@ -6,9 +6,12 @@ from a real camera.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 
 import numpy as np
+
+from dms.errors import ConfigError
 
 __all__ = ["BLENDSHAPES", "LANDMARK_COUNT", "EyePixels", "FaceObservation", "blendshape_index"]
 
@@ -74,7 +77,14 @@ _INDEX = {name: i for i, name in enumerate(BLENDSHAPES)}
 
 
 def blendshape_index(name: str) -> int:
-    return _INDEX[name]
+    """Where blendshape ``name`` sits in the model's output; a :class:`ConfigError` names an
+    unknown one, with the nearest real name."""
+    index = _INDEX.get(name)
+    if index is None:
+        hint = difflib.get_close_matches(name, BLENDSHAPES, n=1)
+        guess = f" (did you mean {hint[0]!r}?)" if hint else ""
+        raise ConfigError(f"no blendshape {name!r} in the Face Landmarker's output{guess}")
+    return index
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,4 +120,4 @@ class FaceObservation:
     eyes: tuple[EyePixels, EyePixels] | None = None
 
     def blendshape(self, name: str) -> float:
-        return float(self.blendshapes[_INDEX[name]])
+        return float(self.blendshapes[blendshape_index(name)])

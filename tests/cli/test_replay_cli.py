@@ -53,7 +53,7 @@ def test_a_failing_expectation_exits_1_and_says_which(tmp_path: Path) -> None:
     path = scenario(tmp_path, "  - {event: long_distraction, never: true}\n")
     result = dms("replay", str(path), "--report", str(tmp_path / "r"))
     assert result.returncode == 1
-    assert "FAIL never long_distraction" in result.stdout
+    assert f"FAIL {path}:7: never long_distraction" in result.stdout
 
 
 def test_invalid_input_exits_2_before_anything_runs(tmp_path: Path) -> None:
@@ -62,7 +62,11 @@ def test_invalid_input_exits_2_before_anything_runs(tmp_path: Path) -> None:
     bad.write_text(
         "duration_s: 15\ntimeline:\n  - {at_s: 5, do: glance, zone: infotainment, duration: 4}\n"
     )
-    result = dms("replay", str(good), str(bad), "--report", str(tmp_path / "r"))
+    worse = tmp_path / "worse.yaml"
+    worse.write_text("duration_s: 15\nexpect:\n  - {event: warning, level: 7}\n")
+    result = dms("replay", str(good), str(bad), str(worse), "--report", str(tmp_path / "r"))
     assert result.returncode == 2
-    assert "bad.yaml:3: timeline entry.duration_s: required" in result.stderr
+    errors = result.stderr.splitlines()
+    assert f"dms: error: {bad}:3: timeline entry.duration_s: required" in errors[0]
+    assert f"dms: error: {worse}:3: expect entry.level: warning levels are 1-3" in errors[1]
     assert not (tmp_path / "r").exists()

@@ -94,6 +94,51 @@ def test_a_bad_file_names_file_line_and_reason(tmp_path: Path, text: str, messag
         load_scenario(write(tmp_path, text))
 
 
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ("{event: unresponsive, reason: eyes_clsoed}", r"did you mean 'eyes_closed'"),
+        ("{event: unresponsive, reason: asleep}", r"unknown value 'asleep'"),
+        ("{event: drowsiness_level, min_level: 12}", r"drowsiness_level levels are 1-9, got 12"),
+        ("{event: warning, level: 7}", r"warning levels are 1-3, got 7"),
+        ("{event: long_distraction, zone: road}", r"long_distraction event never has zone 'road'"),
+        ("{event: long_distraction, zone: cluster}", r"never has zone 'cluster'"),
+        ("{event: yawn, zone: lap}", r"yawn events have no zone"),
+        ("{event: blink, level: 1}", r"blink events have no level"),
+        ("{event: face_lost, min_duration_s: 1}", r"face_lost events have no duration"),
+        ("{event: microsleep, reason: gaze_away}", r"microsleep event never has reason"),
+        ("{event: glance, alert: distraction}", r"glance events have no alert kind"),
+        ("{event: warning, min_level: 3, max_level: 1}", r"min_level is above max_level"),
+        ("{evnt: microsleep}", r"required \(is 'evnt' a misspelling of 'event'\?\)"),
+    ],
+)
+def test_an_expectation_that_can_never_match_is_refused(
+    tmp_path: Path, entry: str, message: str
+) -> None:
+    path = write(tmp_path, f"duration_s: 60\nexpect:\n  - {entry}\n")
+    with pytest.raises(ScenarioError, match=r"bad\.yaml:3: expect entry\.\w+: .*" + message):
+        load_scenario(path)
+
+
+def test_every_error_in_a_file_is_reported_in_one_run(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "duration_s: 60\nfsp: 30\ntimeline:\n  - {at_s: 5, do: nap}\n"
+        "  - {at_s: 9, do: glance, zone: lap, duration_s: 2}\n"
+        "expect:\n  - {event: warning, level: 7}\n  - {event: yawn, zone: lap}\n"
+        "  - {event: microsleep}\n",
+    )
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    lines = str(caught.value).splitlines()
+    assert [line.split(": ")[0] for line in lines] == [
+        f"{path}:4",
+        f"{path}:7",
+        f"{path}:8",
+        f"{path}:2",
+    ]
+
+
 def test_a_missing_file_is_a_scenario_error(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError, match="cannot read"):
         load_scenario(tmp_path / "nope.yaml")

@@ -9,7 +9,8 @@ import pytest
 from dms.bus import CATALOG, FrameStatus, Receiver, read_frames
 from dms.events import EventKind
 from dms.scenario.loader import load_scenario
-from dms.scenario.runner import run_scenario
+from dms.scenario.runner import ReplayResult, run_scenario
+from dms.scenario.vocabulary import details_of
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 DMS_IDS = {spec.can_id for spec in CATALOG if spec.sender == "dms"}
@@ -20,6 +21,29 @@ def test_every_shipped_scenario_holds_its_expectations(path: Path) -> None:
     result = run_scenario(load_scenario(path))
     failing = [f"{r.text} ({r.explain()})" for r in result.expectations if not r.passed]
     assert not failing, failing
+    assert not _off_vocabulary(result)
+
+
+def _off_vocabulary(result: ReplayResult) -> list[str]:
+    """Events with a detail the loader's vocabulary says their kind never has: the table
+    that validates expectations must describe what the chain really emits."""
+    wrong = []
+    for event in result.events:
+        details = details_of(event.kind)
+        if (
+            (event.zone is not None and event.zone not in details.zones)
+            or (event.level is not None and details.levels is None)
+            or (
+                event.level is not None
+                and details.levels is not None
+                and not details.levels[0] <= event.level <= details.levels[1]
+            )
+            or (event.reason is not None and event.reason not in details.reasons)
+            or (event.alert is not None and not details.alert)
+            or (event.duration_s is not None and not details.duration)
+        ):
+            wrong.append(str(event))
+    return wrong
 
 
 def test_the_same_scenario_and_seed_give_byte_identical_bus_logs(tmp_path: Path) -> None:
@@ -51,6 +75,21 @@ def test_an_expectation_that_does_not_hold_fails_the_run(tmp_path: Path) -> None
     result = run_scenario(load_scenario(path))
     assert not result.passed
     assert [r.passed for r in result.expectations] == [False, False, True]
+    never, sleep, _ = result.expectations
+    assert "found 1 at 6.0" in never.explain()
+    assert sleep.explain() == "found 0; no sleep in the whole run"
+
+
+def test_a_failed_expectation_names_the_nearest_event_of_its_kind(tmp_path: Path) -> None:
+    path = tmp_path / "late.yaml"
+    path.write_text(
+        "duration_s: 20\nseed: 1\ntimeline:\n  - {at_s: 5, do: microsleep, duration_s: 1.5}\n"
+        "expect:\n  - {event: microsleep, within_s: [12, 14]}\n"
+    )
+    (result,) = run_scenario(load_scenario(path)).expectations
+    assert not result.passed and result.nearest_s is not None
+    assert 6.0 <= result.nearest_s <= 6.2
+    assert f"nearest microsleep at {result.nearest_s:.2f} s" in result.explain()
 
 
 def test_the_bus_log_holds_what_the_bus_carried_through_a_fault(tmp_path: Path) -> None:
