@@ -130,6 +130,7 @@ class DmsDrowsiness(Message):
 
     drowsiness_level: int = integer(1, 9, doc="KSS-like 1 (alert) .. 9 (fighting sleep)")
     perclos_pct: float = scaled(0, 100, factor=0.1, raw="u16", doc="P80 over 60 s")
+    perclos_valid: bool = flag("a full window has passed and enough of it could be judged")
     blink_rate_per_min: float = scaled(0, 120, factor=0.5, raw="u8", doc="last 60 s")
     blink_duration_ms: float = scaled(0, 2000, factor=1, raw="u16", doc="mean, last 60 s")
     long_blinks_per_min: int = integer(0, 255, doc="blinks > 0.15 s, last 60 s")

@@ -327,7 +327,9 @@ class FrameCodec:
 
     def _parse(self, data: bytes) -> Parsed:
         size = len(data)
-        if size in _PADDED_LENGTHS and not data[-1] and not data[-2]:
+        # A single pad byte must be caught too: after a CRC without final XOR, one zero
+        # byte shifts the check onto (CRC low byte, 0), which passes whatever the body.
+        if size in _PADDED_LENGTHS and not data[-1]:
             data = self._strip_padding(data)
             size = len(data)
         crc_at = size - 2

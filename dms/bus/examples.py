@@ -55,7 +55,20 @@ def example_messages() -> list[Message]:
         ),
         DmsDistraction(1, False, GazeZone.INFOTAINMENT, 2.4, 2.4, 6.1, 0.0, False, False, False),
         DmsDrowsiness(
-            3, 4.2, 17.5, 180, 1, 0.0, False, False, False, UnresponsiveReason.NONE, False, 0, 1
+            drowsiness_level=3,
+            perclos_pct=4.2,
+            perclos_valid=True,
+            blink_rate_per_min=17.5,
+            blink_duration_ms=180,
+            long_blinks_per_min=1,
+            eyes_closed_s=0.0,
+            microsleep=False,
+            sleep=False,
+            unresponsive=False,
+            unresponsive_reason=UnresponsiveReason.NONE,
+            yawning=False,
+            microsleep_count=0,
+            yawn_count=1,
         ),
         DmsStatus(DmsState.ACTIVE, DmsFault.NONE, 30.0, 100, 0.0),
         VehState(

@@ -4,21 +4,25 @@ Input per frame: the gaze zone (``GazeZone.UNKNOWN`` when it cannot be judged), 
 vehicle speed and the frame's duration. Glances follow ISO 15007: a glance lasts from the
 moment the gaze leaves the previous zone to the moment it leaves this one, so transition
 time belongs to the glance it leads to; a zone must hold for ``min_dwell_s`` to count.
+Below the speed gate (and while the gaze cannot be judged) no time counts toward
+distraction, VATS, phone use or an unresponsive driver.
 """
 
 from __future__ import annotations
 
-from collections import deque
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from dms.bus.enums import GazeZone
 from dms.driver_state.cabin import DRIVING_RELATED
 from dms.driver_state.types import Event, EventKind
+from dms.driver_state.window import WindowedTime
 
 __all__ = ["AttentionSettings", "AttentionState", "AttentionTracker", "long_distraction_limit_s"]
 
 KPH = 1 / 3.6
+#: Limits are met within a millisecond: frame times carry rounding from their clocks.
+_TOLERANCE_S = 1e-3
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +89,14 @@ class AttentionState(NamedTuple):
 
 
 class AttentionTracker:
-    """Pure estimator: ``update(zone, speed_mps, t_s, dt_s) -> (AttentionState, events)``."""
+    """Pure estimator: ``update(zone, speed_mps, t_s, dt_s) -> (AttentionState, events)``.
+
+    Time counts toward distraction only while the car is above the speed gate (ADDW: from
+    20 km/h) and only while the gaze can be judged: at standstill or during an outage
+    nothing accumulates, so neither is charged to the driver later. Frames outside the
+    current glance's zone wait until the switch is confirmed (or not) and are then counted
+    for the glance they belong to, in order.
+    """
 
     def __init__(self, settings: AttentionSettings | None = None) -> None:
         self.settings = s = settings or AttentionSettings()
@@ -94,16 +105,16 @@ class AttentionTracker:
         self._left_zone_at: float | None = None  # first frame outside the current zone
         self._candidate: GazeZone | None = None
         self._candidate_since = 0.0
+        self._pending: list[tuple[float, float, bool]] = []  # (t, dt, moving) outside the zone
         self._unknown_s = 0.0
-        self._left_road_at: float | None = None
-        self._distracted_since: float | None = None
+        # The current stretch off the road, in time above the speed gate.
+        self._off_road_s = 0.0
+        self._distraction_s = 0.0  # ... from its first distracting glance on
         self._on_road_s = 0.0
-        self._vats: deque[tuple[float, float]] = deque()  # (t, off-road dt)
-        self._vats_sum = 0.0
+        self._vats = WindowedTime(s.vats_window_s)
         self._vats_on = False
         self._buffer = s.attend_buffer_s
-        self._phone: deque[tuple[float, float]] = deque()  # (t, lap dt)
-        self._phone_sum = 0.0
+        self._phone = WindowedTime(s.phone_window_s)
         self._phone_on = False
         self._long_on = False
         self._gaze_away_on = False
@@ -122,129 +133,133 @@ class AttentionTracker:
             zone = self._zone
         else:
             self._unknown_s = 0.0
-        previous = self._zone
-        events += self._segment(zone, t_s)
+        moving = speed_mps >= s.addw_min_speed_mps
+        events += self._segment(zone, (t_s, dt_s, moving))
+        self._vats.forget(t_s)
+        self._phone.forget(t_s)
+        events += self._flags(speed_mps, t_s)
+        return self._state(t_s), events
 
-        current = self._zone
-        on_road = current is GazeZone.ROAD
-        distracting = not on_road and current not in DRIVING_RELATED
-        if current is not previous:  # the frames that confirmed the switch were this glance's
-            was_distracting = previous is not GazeZone.ROAD and previous not in DRIVING_RELATED
-            self._vats_sum += (distracting - was_distracting) * (t_s - self._glance_start_s)
-        events += self._vats_step(on_road, distracting, t_s, dt_s)
-        self._attend_step(current, t_s, dt_s)
-        events += self._phone_step(current is GazeZone.LAP, t_s, dt_s)
-
-        # Long distraction and gaze away, on the continuous time off the road.
-        distraction_s = t_s - self._distracted_since if self._distracted_since is not None else 0.0
-        off_road_s = t_s - self._left_road_at if self._left_road_at is not None else 0.0
-        limit = long_distraction_limit_s(speed_mps, s)
-        long_now = distracting and limit is not None and off_road_s >= limit - 1e-6
-        if long_now and not self._long_on:
-            events.append(
-                Event(t_s, EventKind.LONG_DISTRACTION, duration_s=off_road_s, zone=current)
-            )
-        self._long_on = long_now
-        away_now = distracting and off_road_s >= s.unresponsive_gaze_s - 1e-6
-        if away_now and not self._gaze_away_on:
-            events.append(
-                Event(t_s, EventKind.UNRESPONSIVE, duration_s=off_road_s, reason="gaze_away")
-            )
-        self._gaze_away_on = away_now
-        return self._state(t_s, off_road_s=off_road_s, distraction_s=distraction_s), events
-
-    def _vats_step(self, on_road: bool, distracting: bool, t_s: float, dt_s: float) -> list[Event]:
-        """Off-road time in the window; a long enough look at the road resets it."""
-        s = self.settings
-        self._on_road_s = self._on_road_s + dt_s if on_road else 0.0
-        if self._on_road_s >= s.vats_reset_on_road_s and self._vats:
-            self._vats.clear()
-            self._vats_sum = 0.0
-            self._vats_on = False
-        if distracting:
-            self._vats.append((t_s, dt_s))
-            self._vats_sum += dt_s
-        while self._vats and self._vats[0][0] <= t_s - s.vats_window_s:
-            self._vats_sum -= self._vats.popleft()[1]
-        if not self._vats_on and self._vats_sum >= s.vats_limit_s:
-            self._vats_on = True
-            return [Event(t_s, EventKind.VATS, duration_s=self._vats_sum)]
-        return []
-
-    def _attend_step(self, zone: GazeZone, t_s: float, dt_s: float) -> None:
-        s = self.settings
-        glance_s = t_s - self._glance_start_s
-        if zone is GazeZone.ROAD:
-            if glance_s >= s.attend_refill_latency_s:
-                self._buffer = min(s.attend_buffer_s, self._buffer + dt_s)
-        elif zone not in DRIVING_RELATED or glance_s >= s.attend_driving_latency_s:
-            self._buffer = max(0.0, self._buffer - dt_s)
-
-    def _phone_step(self, in_lap: bool, t_s: float, dt_s: float) -> list[Event]:
-        """Lap-zone time in the window, with hysteresis."""
-        s = self.settings
-        if in_lap:
-            self._phone.append((t_s, dt_s))
-            self._phone_sum += dt_s
-        while self._phone and self._phone[0][0] <= t_s - s.phone_window_s:
-            self._phone_sum -= self._phone.popleft()[1]
-        if not self._phone_on and self._phone_sum >= s.phone_on_s:
-            self._phone_on = True
-            return [Event(t_s, EventKind.PHONE_USE, duration_s=self._phone_sum)]
-        if self._phone_on and self._phone_sum < s.phone_off_s:
-            self._phone_on = False
-        return []
-
-    def _segment(self, zone: GazeZone, t_s: float) -> list[Event]:
-        """Follow the glance; a glance event when one ends."""
-        if zone is self._zone:
+    def _segment(self, zone: GazeZone, frame: tuple[float, float, bool]) -> list[Event]:
+        """Follow the glance (ISO 15007); a glance event when one ends. Then count the frames
+        whose glance is settled."""
+        t_s = frame[0]
+        self._pending.append(frame)
+        events: list[Event] = []
+        if zone is self._zone:  # back (or still) in the zone: a wobble, not a glance
             self._candidate = None
             self._left_zone_at = None
-            return []
-        if self._left_zone_at is None:
-            self._left_zone_at = t_s
-        if zone is not self._candidate:
-            self._candidate = zone
-            self._candidate_since = t_s
-        if t_s - self._candidate_since + 1e-9 < self.settings.min_dwell_s:
-            return []
-        # The old glance ended when the gaze left its zone; the transition from there
-        # belongs to the new glance (ISO 15007).
-        ended, start, end = self._zone, self._glance_start_s, self._left_zone_at
-        events = [Event(start, EventKind.GLANCE, duration_s=max(0.0, end - start), zone=ended)]
+        else:
+            if self._left_zone_at is None:
+                self._left_zone_at = t_s
+            if zone is not self._candidate:
+                self._candidate = zone
+                self._candidate_since = t_s
+            if t_s - self._candidate_since + 1e-9 < self.settings.min_dwell_s:
+                return events
+            # The first frame outside the zone closes the old glance: its interval, up to
+            # the moment the gaze left, is the old glance's last.
+            self._count(*self._pending.pop(0))
+            events.append(self._switch(zone))
+        for pending in self._pending:
+            self._count(*pending)
+        self._pending.clear()
+        return events
+
+    def _switch(self, zone: GazeZone) -> Event:
+        """The old glance ended when the gaze left its zone; the transition from there
+        belongs to the new glance (ISO 15007)."""
+        ended, start = self._zone, self._glance_start_s
+        end = self._left_zone_at if self._left_zone_at is not None else start
         self._zone = zone
         self._glance_start = end
         self._left_zone_at = None
         self._candidate = None
         if zone is GazeZone.ROAD:
-            self._left_road_at = None
-            self._distracted_since = None
-        else:
-            if self._left_road_at is None:
-                self._left_road_at = end
-            if zone not in DRIVING_RELATED and self._distracted_since is None:
-                self._distracted_since = end
+            self._off_road_s = 0.0
+            self._distraction_s = 0.0
+        return Event(start, EventKind.GLANCE, duration_s=max(0.0, end - start), zone=ended)
+
+    def _count(self, t_s: float, dt_s: float, moving: bool) -> None:
+        """One settled frame of the current glance: road time, and above the speed gate
+        the distraction measures."""
+        s = self.settings
+        zone = self._zone
+        on_road = zone is GazeZone.ROAD
+        distracting = not on_road and zone not in DRIVING_RELATED
+        glance_s = t_s - self._glance_start_s
+        dt_s = max(0.0, min(dt_s, glance_s))  # only the part of the frame inside the glance
+        if on_road:
+            self._on_road_s += dt_s
+            if self._on_road_s >= s.vats_reset_on_road_s and (self._vats_on or self._vats.seconds):
+                self._vats.clear()
+                self._vats_on = False
+            if glance_s >= s.attend_refill_latency_s:
+                self._buffer = min(s.attend_buffer_s, self._buffer + dt_s)
+            return
+        self._on_road_s = 0.0
+        if not moving:
+            return
+        self._off_road_s += dt_s
+        if distracting or self._distraction_s > 0.0:
+            self._distraction_s += dt_s
+        if distracting:
+            self._vats.add(t_s, dt_s)
+        if distracting or glance_s >= s.attend_driving_latency_s:
+            self._buffer = max(0.0, self._buffer - dt_s)
+        if zone is GazeZone.LAP:
+            self._phone.add(t_s, dt_s)
+
+    def _flags(self, speed_mps: float, t_s: float) -> list[Event]:
+        """VATS, phone use, long distraction and gaze away, with their events."""
+        s = self.settings
+        events = []
+        vats_s = self._vats.seconds
+        if not self._vats_on and vats_s >= s.vats_limit_s - _TOLERANCE_S:
+            self._vats_on = True
+            events.append(Event(t_s, EventKind.VATS, duration_s=vats_s))
+        phone_s = self._phone.seconds
+        if not self._phone_on and phone_s >= s.phone_on_s - _TOLERANCE_S:
+            self._phone_on = True
+            events.append(Event(t_s, EventKind.PHONE_USE, duration_s=phone_s))
+        elif self._phone_on and phone_s < s.phone_off_s:
+            self._phone_on = False
+        zone = self._zone
+        distracting = zone is not GazeZone.ROAD and zone not in DRIVING_RELATED
+        off_road_s = self._off_road_s
+        limit = long_distraction_limit_s(speed_mps, s)
+        long_now = distracting and limit is not None and off_road_s >= limit - _TOLERANCE_S
+        if long_now and not self._long_on:
+            events.append(Event(t_s, EventKind.LONG_DISTRACTION, duration_s=off_road_s, zone=zone))
+        self._long_on = long_now
+        away_now = distracting and off_road_s >= s.unresponsive_gaze_s - _TOLERANCE_S
+        if away_now and not self._gaze_away_on:
+            events.append(
+                Event(t_s, EventKind.UNRESPONSIVE, duration_s=off_road_s, reason="gaze_away")
+            )
+        self._gaze_away_on = away_now
         return events
 
     @property
     def _glance_start_s(self) -> float:
         return self._glance_start if self._glance_start is not None else 0.0
 
-    def _state(
-        self,
-        t_s: float,
-        *,
-        paused: bool = False,
-        off_road_s: float = 0.0,
-        distraction_s: float = 0.0,
-    ) -> AttentionState:
+    def _state(self, t_s: float, *, paused: bool = False) -> AttentionState:
+        if paused:
+            return AttentionState(
+                zone=GazeZone.UNKNOWN,
+                glance_s=t_s - self._glance_start_s,
+                eyes_on_road=False,
+                attend_buffer_s=self._buffer,
+                vats_s=self._vats.seconds,
+            )
         return AttentionState(
-            zone=GazeZone.UNKNOWN if paused else self._zone,
+            zone=self._zone,
             glance_s=t_s - self._glance_start_s,
-            eyes_on_road=not paused and self._zone is GazeZone.ROAD,
-            eyes_off_road_s=off_road_s,
-            distraction_s=distraction_s,
-            vats_s=self._vats_sum,
+            eyes_on_road=self._zone is GazeZone.ROAD,
+            eyes_off_road_s=self._off_road_s,
+            distraction_s=self._distraction_s,
+            vats_s=self._vats.seconds,
             attend_buffer_s=self._buffer,
             long_distraction=self._long_on,
             vats=self._vats_on,

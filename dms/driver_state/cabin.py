@@ -14,7 +14,7 @@ from typing import Literal
 from dms.bus.enums import GazeZone
 from dms.errors import ConfigError
 
-__all__ = ["DRIVING_RELATED", "Cabin", "ZoneBox", "ZoneClassifier", "default_zones"]
+__all__ = ["DRIVING_RELATED", "Cabin", "DriveSide", "ZoneBox", "ZoneClassifier", "default_zones"]
 
 #: Glances that belong to driving (mirrors, speedometer): not distraction by themselves.
 DRIVING_RELATED = frozenset(
@@ -72,10 +72,29 @@ def default_zones() -> tuple[ZoneBox, ...]:
 OFF_CAMERA_MARGIN_DEG = 20.0
 
 
+DriveSide = Literal["left", "right"]
+
+
 @dataclass(frozen=True, slots=True)
 class Cabin:
-    drive_side: Literal["left", "right"] = "left"
+    """The car around the driver: which side the wheel is on, where the camera sits.
+
+    ``camera_yaw_deg`` / ``camera_pitch_deg`` say where the camera is as the driver sees it
+    when looking straight ahead at the road: yaw positive to the driver's left, pitch
+    positive below the line of sight (a camera on the steering column is about 15 degrees
+    below it; one on the centre console about 25 degrees to the right of a left-hand
+    driver: yaw -25). Head pose is measured relative to the line to the camera, so a driver
+    looking straight ahead reads the opposite angles.
+    """
+
+    drive_side: DriveSide = "left"
+    camera_yaw_deg: float = 0.0
+    camera_pitch_deg: float = 0.0
     zones: tuple[ZoneBox, ...] = field(default_factory=default_zones)
+
+    def straight_ahead(self) -> tuple[float, float]:
+        """(yaw, pitch) the camera reads for a driver looking straight down the road."""
+        return -self.camera_yaw_deg, -self.camera_pitch_deg
 
     def boxes(self) -> tuple[ZoneBox, ...]:
         """The zone boxes for this car's drive side."""

@@ -6,6 +6,12 @@ driver-monitoring policy, we learn it from the driver's own behaviour: while the
 moves, gaze rests on the road far more than anywhere else, so the most frequent gaze
 direction (the mode of a 1-degree histogram) is the road. Calibrated after 60 s of such
 frames; until then the best estimate so far is used (after a few seconds).
+
+The memory is bounded and recency-weighted, like openpilot's capped pose statistics: once
+it holds ``memory_s`` of samples, older ones fade in proportion to what comes in, so a new
+driver or a bumped camera is learnt within a couple of minutes. And an estimate must lie
+near the straight-ahead the camera's mounting predicts (the prior): a long early look at a
+screen or a mirror is never learnt as the road.
 """
 
 from __future__ import annotations
@@ -27,6 +33,14 @@ class CalibrationSettings:
     update_every_s: float = 1.0
     cluster_deg: int = 5  # the road cluster spans about +-5 degrees around its peak
     majority: float = 0.5  # the road cluster must hold at least this share of the samples
+    # openpilot caps its pose statistics at a few minutes of samples; past this, older
+    # samples fade as new ones come, so the new majority wins within memory_s * ln 2.
+    memory_s: float = 180.0
+    # A driver's straight ahead lies within the mounting's tolerance of the prior: a seat
+    # moved, a taller driver. The screens (30-40 degrees aside) and the cluster (20 degrees
+    # down) lie outside it.
+    plausible_yaw_deg: float = 30.0
+    plausible_pitch_deg: float = 18.0
 
 
 class NeutralPose:
@@ -47,6 +61,7 @@ class NeutralPose:
         self._col_span = (size, -1)
         self._samples_s = 0.0
         self._since_update_s = 0.0
+        self._prior = prior
         self.yaw_deg, self.pitch_deg = prior
 
     @property
@@ -56,7 +71,7 @@ class NeutralPose:
 
     @property
     def calibrated(self) -> bool:
-        return self._samples_s >= self.settings.needed_s
+        return self._samples_s >= self.settings.needed_s - 1e-6
 
     def update(
         self, yaw_deg: float, pitch_deg: float, usable: bool, dt_s: float
@@ -72,9 +87,25 @@ class NeutralPose:
         if self._since_update_s >= s.update_every_s and self._samples_s >= s.first_estimate_s:
             self._since_update_s = 0.0
             estimate = self._road_cluster()
-            if estimate is not None:
+            if estimate is not None and self._plausible(*estimate):
                 self.yaw_deg, self.pitch_deg = estimate
+            self._fade()
         return self.yaw_deg, self.pitch_deg
+
+    def _plausible(self, yaw_deg: float, pitch_deg: float) -> bool:
+        s = self.settings
+        prior_yaw, prior_pitch = self._prior
+        return (
+            abs(yaw_deg - prior_yaw) <= s.plausible_yaw_deg
+            and abs(pitch_deg - prior_pitch) <= s.plausible_pitch_deg
+        )
+
+    def _fade(self) -> None:
+        """Keep at most ``memory_s`` of samples: scale the old down to make room."""
+        s = self.settings
+        if self._samples_s > s.memory_s:
+            self._histogram *= np.float32(s.memory_s / self._samples_s)
+            self._samples_s = s.memory_s
 
     def _flush(self) -> None:
         """Add the pending samples to the histogram one by one, in order: the same float32

@@ -1,8 +1,11 @@
 """Eye closure: blinks, PERCLOS, microsleep, sleep, and unresponsive eyes.
 
 Input per frame: whether the eyes are closed (``None`` when that cannot be judged: no face,
-eyes occluded, or a gate such as looking down or laughing), the mean eye openness
-(0..1 of the driver's own open level) and the frame's duration.
+eyes occluded, a glance down with the iris still in view), the mean eye openness (0..1 of
+the driver's own open level), the frame's duration, and whether a closure is *excused*
+for now: a laugh squeezes the eyes shut for about a second, so a closure with a broad
+smile gets no verdict until it outlasts ``excuse_max_s``; past that it counts from its
+start, whatever the mouth does.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from dms.driver_state.types import Event, EventKind
+from dms.driver_state.window import WindowedTime
 
 __all__ = ["EyeSettings", "EyeState", "EyeTracker"]
 
@@ -39,6 +43,9 @@ class EyeSettings:
     unknown_grace_s: float = 0.3
     # PERCLOS needs this share of its window judged; less (eyes hidden, no face) is no value.
     perclos_min_share: float = 0.5
+    # A laugh squeezes the eyes (eyeBlink 0.56-0.70 for about a second, measured on real
+    # clips): a closure with a smile is excused this long, and counts once it lasts longer.
+    excuse_max_s: float = 1.5
 
 
 class EyeState(NamedTuple):
@@ -47,7 +54,7 @@ class EyeState(NamedTuple):
 
     closed_s: float = 0.0  # current continuous closure
     perclos_pct: float = 0.0
-    perclos_valid: bool = False  # enough of the window could be judged
+    perclos_valid: bool = False  # a full window has passed, enough of it judged
     blink_rate_per_min: float = 0.0
     blink_duration_ms: float = 0.0  # mean over the stats window
     long_blinks_per_min: int = 0
@@ -61,16 +68,17 @@ class EyeTracker:
     """Pure estimator: ``update(closed, openness, t_s, dt_s) -> (EyeState, events)``."""
 
     def __init__(self, settings: EyeSettings | None = None) -> None:
-        self.settings = settings or EyeSettings()
+        self.settings = s = settings or EyeSettings()
         self._closure_start: float | None = None
         self._closed_s = 0.0
+        self._excused = False  # the current closure has been excused all along
         self._unknown_s = 0.0
         self._milestones = 0  # thresholds (microsleep, sleep, unresponsive) already passed
         self._microsleeps = 0
-        # PERCLOS: (t, dt, closed dt) per frame with a known state, and running sums.
-        self._frames: deque[tuple[float, float, float]] = deque()
-        self._known_s = 0.0
-        self._closed_time_s = 0.0
+        # PERCLOS: judged time and time at least 80 % closed over the window.
+        self._judged = WindowedTime(s.perclos_window_s)
+        self._shut = WindowedTime(s.perclos_window_s)
+        self._first_judged_s: float | None = None
         # Closures short of a microsleep in the stats window: (end t, duration), with running
         # sums so the per-frame statistics cost nothing.
         self._blinks: deque[tuple[float, float]] = deque()
@@ -79,7 +87,13 @@ class EyeTracker:
         self._elapsed_s = 0.0
 
     def update(
-        self, closed: bool | None, openness: float, t_s: float, dt_s: float
+        self,
+        closed: bool | None,
+        openness: float,
+        t_s: float,
+        dt_s: float,
+        *,
+        excused: bool = False,
     ) -> tuple[EyeState, list[Event]]:
         s = self.settings
         events: list[Event] = []
@@ -87,26 +101,28 @@ class EyeTracker:
         if closed is None:
             self._unknown_s += dt_s
             if self._closure_start is not None and self._unknown_s > s.unknown_grace_s:
-                self._closure_start = None  # cannot tell how it ended: no verdict
-                self._closed_s = 0.0
-                self._milestones = 0
+                self._forget_closure()  # cannot tell how it ended: no verdict
         else:
             self._unknown_s = 0.0
-            self._perclos_add(t_s, dt_s, openness < s.perclos_closed_below)
             if closed:
                 if self._closure_start is None:
                     self._closure_start = t_s
                     self._closed_s = 0.0
                     self._milestones = 0
+                    self._excused = excused
                 # Count the time at least 80 % closed: the closed flag's hysteresis holds a
                 # reopening eye a frame longer than the P80 criterion.
                 if openness < s.perclos_closed_below or self._closed_s == 0.0:
                     self._closed_s += dt_s
-                events += self._milestone_events(t_s)
+                self._excused = self._excused and excused and self._closed_s <= s.excuse_max_s
+                if not self._excused:
+                    events += self._milestone_events(t_s)
             elif self._closure_start is not None:
                 events += self._closure_ended(t_s)
+            if not (closed and self._excused):  # lowered lids of an open eye are not P80-shut
+                self._perclos_add(t_s, dt_s, closed and openness < s.perclos_closed_below)
         self._forget(t_s)
-        return self._state(), events
+        return self._state(t_s), events
 
     def _milestone_events(self, t_s: float) -> list[Event]:
         s = self.settings
@@ -126,13 +142,20 @@ class EyeTracker:
                     self._microsleeps += 1
         return events
 
+    def _forget_closure(self) -> None:
+        self._closure_start = None
+        self._closed_s = 0.0
+        self._milestones = 0
+        self._excused = False
+
     def _closure_ended(self, t_s: float) -> list[Event]:
         s = self.settings
         duration = self._closed_s
         start = self._closure_start if self._closure_start is not None else t_s
-        self._closure_start = None
-        self._closed_s = 0.0
-        self._milestones = 0
+        excused = self._excused
+        self._forget_closure()
+        if excused:  # a laugh's squeeze: neither a blink nor drowsiness
+            return []
         events = []
         if duration < s.blink_max_s:
             events.append(Event(start, EventKind.BLINK, duration_s=duration))
@@ -144,25 +167,37 @@ class EyeTracker:
             events.append(Event(start, EventKind.LONG_BLINK, duration_s=duration))
         return events
 
-    def _perclos_add(self, t_s: float, dt_s: float, closed: bool) -> None:
-        closed_dt = dt_s if closed else 0.0
-        self._frames.append((t_s, dt_s, closed_dt))
-        self._known_s += dt_s
-        self._closed_time_s += closed_dt
+    def _perclos_add(self, t_s: float, dt_s: float, shut: bool) -> None:
+        if self._first_judged_s is None:
+            self._first_judged_s = t_s
+        self._judged.add(t_s, dt_s)
+        if shut:
+            self._shut.add(t_s, dt_s)
 
     def _forget(self, t_s: float) -> None:
         s = self.settings
-        frames = self._frames
-        while frames and frames[0][0] <= t_s - s.perclos_window_s:
-            _, dt_s, closed_dt = frames.popleft()
-            self._known_s -= dt_s
-            self._closed_time_s -= closed_dt
+        self._judged.forget(t_s)
+        self._shut.forget(t_s)
         while self._blinks and self._blinks[0][0] <= t_s - s.stats_window_s:
             _, duration = self._blinks.popleft()
             self._blink_sum_s -= duration
             self._long_blinks -= duration > s.long_blink_s
+        if not self._blinks:  # an empty window holds nothing, not the sums' residue
+            self._blink_sum_s = 0.0
+            self._long_blinks = 0
 
-    def _state(self) -> EyeState:
+    def _perclos_valid(self, now_s: float) -> bool:
+        """A whole window has passed since the eyes were first judged, and enough of the
+        window could be judged (not behind dark lenses, not out of view)."""
+        s = self.settings
+        first = self._first_judged_s
+        return (
+            first is not None
+            and now_s - first >= s.perclos_window_s
+            and self._judged.seconds >= s.perclos_min_share * s.perclos_window_s
+        )
+
+    def _state(self, now_s: float) -> EyeState:
         s = self.settings
         minutes = max(min(self._elapsed_s, s.stats_window_s), 1.0) / 60.0
         blinks = len(self._blinks)
@@ -170,8 +205,8 @@ class EyeTracker:
         closed = self._closed_s if self._closure_start is not None else 0.0
         return EyeState(
             closed_s=closed,
-            perclos_pct=100.0 * self._closed_time_s / self._known_s if self._known_s > 0 else 0.0,
-            perclos_valid=self._known_s >= s.perclos_min_share * s.perclos_window_s,
+            perclos_pct=100.0 * self._shut.ratio(self._judged),
+            perclos_valid=self._perclos_valid(now_s),
             blink_rate_per_min=blinks / minutes,
             blink_duration_ms=mean_ms,
             long_blinks_per_min=round(self._long_blinks / minutes),

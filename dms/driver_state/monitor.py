@@ -2,9 +2,11 @@
 
 Per frame it takes the face features, the vehicle speed and the frame's duration, and
 returns the driver's state with the events noticed on this frame. It decides what can
-be judged: no eye verdicts without a face or behind dark lenses; no eye-closure verdicts
-while the head is pitched far down (lowered lids look shut) or while laughing (squeezed
-eyes); gaze from the head alone when the eyes cannot be seen.
+be judged: no eye verdicts without a face or behind dark lenses; a laugh excuses a
+closure for about a second; gaze from the head alone when the eyes cannot be seen.
+Closures are judged on the eyes themselves, never on head pitch: a drooping head with
+shut eyes is a microsleep, a glance down with lowered lids (the iris in view) is not
+(the features tell the two apart).
 """
 
 from __future__ import annotations
@@ -32,14 +34,16 @@ class MonitorSettings:
     drowsiness: DrowsinessSettings = field(default_factory=DrowsinessSettings)
     calibration: CalibrationSettings = field(default_factory=CalibrationSettings)
     cabin: Cabin = field(default_factory=Cabin)
-    # Looking down lowers the lids until they read as closed (measured: eyeBlink ~0.66).
-    look_down_gate_deg: float = 22.0
-    # Laughing squeezes the eyes (eyeBlink 0.56-0.70 for about a second, measured).
+    # Laughing squeezes the eyes (eyeBlink 0.56-0.70 for about a second, measured): a
+    # closure with this much smile is excused for EyeSettings.excuse_max_s.
     laugh_gate_smile: float = 0.5
     # A face missing this long is "driver not visible" (a lost frame is not).
     face_lost_after_s: float = 0.5
     # Eyes hidden this long are "eyes not visible".
     eyes_occluded_after_s: float = 1.0
+    # Frames further apart than this mean the camera stalled: the time beyond it is not
+    # judged (the estimators need >= 10 frames/s; a stall is not the last state stretched).
+    max_frame_gap_s: float = 0.25
 
 
 class DriverState(NamedTuple):
@@ -78,7 +82,7 @@ class DriverMonitor:
         self._attention = AttentionTracker(s.attention)
         self._yawn = YawnDetector(s.yawn)
         self._drowsiness = DrowsinessTracker(s.drowsiness)
-        self._neutral = NeutralPose(s.calibration)
+        self._neutral = NeutralPose(s.calibration, prior=s.cabin.straight_ahead())
         self._classify = s.cabin.classifier()
         self._missing_s = 0.0
         self._face_lost = False
@@ -86,11 +90,19 @@ class DriverMonitor:
         self._eyes_hidden = False
         self._eye_data_s = 0.0
         self._was_calibrated = False
+        self._frame_s = 1.0 / 30.0  # the camera's frame interval, as last seen
 
     def update(self, face: FaceMeasurement, speed_mps: float, dt_s: float) -> DriverState:
         s = self.settings
         t_s = face.t_s
-        events = self._presence(face, t_s, dt_s)
+        events = []
+        if dt_s > s.max_frame_gap_s:  # a camera stall: the frame counts as one, the rest is
+            frame_s = self._frame_s  # not judged
+            events += self._not_judged(t_s - frame_s, dt_s - frame_s, speed_mps)
+            dt_s = frame_s
+        elif dt_s > 0.0:
+            self._frame_s = dt_s
+        events += self._presence(face, t_s, dt_s)
 
         present = face.face_present
         eyes_visible = present and face.eyes_visible
@@ -108,14 +120,12 @@ class DriverMonitor:
         gaze_yaw, gaze_pitch = gaze_yaw - neutral_yaw, gaze_pitch - neutral_pitch
         zone = self._classify(gaze_yaw, gaze_pitch) if present else GazeZone.UNKNOWN
 
-        judge_closure = (
-            eyes_visible and head_pitch < s.look_down_gate_deg and face.smile < s.laugh_gate_smile
-        )
-        closed = face.eyes_closed if judge_closure else None
-        if judge_closure:
+        closed = face.eyes_closed if eyes_visible else None
+        if eyes_visible:
             self._eye_data_s += dt_s
         openness = (face.eye_open_left + face.eye_open_right) / 2.0
-        eyes, eye_events = self._eyes.update(closed, openness, t_s, dt_s)
+        laughing = face.smile >= s.laugh_gate_smile
+        eyes, eye_events = self._eyes.update(closed, openness, t_s, dt_s, excused=laughing)
         attention, attention_events = self._attention.update(zone, speed_mps, t_s, dt_s)
         yawn = self._yawn.update(face.mouth_open if present else None, face.smile, dt_s)
         events += eye_events
@@ -150,6 +160,12 @@ class DriverMonitor:
             face_lost_s=self._missing_s,
             events=tuple(events),
         )
+
+    def _not_judged(self, t_s: float, gap_s: float, speed_mps: float) -> list[Event]:
+        """Time without frames, ending at ``t_s``: the estimators see it as unknown."""
+        _, eye_events = self._eyes.update(None, 0.0, t_s, gap_s)
+        _, attention_events = self._attention.update(GazeZone.UNKNOWN, speed_mps, t_s, gap_s)
+        return eye_events + attention_events
 
     def _presence(self, face: FaceMeasurement, t_s: float, dt_s: float) -> list[Event]:
         s = self.settings

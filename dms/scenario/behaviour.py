@@ -12,7 +12,8 @@ Shapes, with the measured facts they follow (../shared/DESIGN.md):
   "owl" glances turn the head, "lizard" ones move the eyes (at most 30° in the head) and
   the head makes up the rest.
 * yawns hold the mouth wide (0.9) for seconds with narrowed eyes; talking opens it to
-  0.5-0.74 for <= 0.2 s per syllable; laughing smiles broadly and squeezes the eyes.
+  0.5-0.74 for <= 0.2 s per syllable; laughing smiles broadly and squeezes the eyes shut
+  for about a second at a time.
 * drowsiness: blinks grow longer and more frequent, eyes droop, slow closures and
   yawns appear (Anund, Fors & Ahlström 2017; Wierwille 1994).
 """
@@ -92,8 +93,14 @@ class _Builder:
         self.mouth = np.zeros(n)
         self.smile = np.full(n, 0.05)
         self.zone = np.full(n, int(GazeZone.ROAD), dtype=np.int8)
+        # The camera reads the driver's own resting pose plus the mounting's offset.
+        mount_yaw, mount_pitch = scenario.cabin.straight_ahead()
         self.neutral = np.array(
-            [driver.neutral_yaw_deg, driver.neutral_pitch_deg, driver.neutral_roll_deg]
+            [
+                driver.neutral_yaw_deg + mount_yaw,
+                driver.neutral_pitch_deg + mount_pitch,
+                driver.neutral_roll_deg,
+            ]
         )
         self.drowsy = np.zeros(n)
 
@@ -150,7 +157,14 @@ class _Builder:
 
     # -- timeline entries -------------------------------------------------------------------
 
-    def glance(self, zone: GazeZone, start: float, end: float, movement: str) -> None:
+    def glance(
+        self,
+        zone: GazeZone,
+        start: float,
+        end: float,
+        movement: str,
+        lid_aperture: float | None = None,
+    ) -> None:
         """Gaze away from ``start`` to ``end``: each move is centred on its moment, so the
         gaze crosses out of the road area about then (ISO 15007 counts the transition)."""
         yaw, pitch = self.scenario.cabin.centre(zone)
@@ -166,19 +180,22 @@ class _Builder:
         self.eyes[1, span] += w * eye_pitch
         inside = self.window(start + _GLANCE_MOVE_S, end - _GLANCE_MOVE_S)
         self.zone[inside] = int(zone)
-        if zone is GazeZone.LAP:  # looking down lowers the lids
-            self.aperture[span] = np.minimum(self.aperture[span], 1.0 - 0.45 * w)
+        if lid_aperture is None and zone is GazeZone.LAP:  # looking down lowers the lids
+            lid_aperture = 0.55
+        if lid_aperture is not None:
+            lids = 1.0 - (1.0 - lid_aperture) * w
+            self.aperture[span] = np.minimum(self.aperture[span], lids)
 
     def apply(self, behaviour: Behaviour) -> None:
         b, kind = behaviour, behaviour.kind
         if kind is BehaviourKind.GLANCE:
             assert b.zone is not None
-            self.glance(b.zone, b.at_s, b.end_s, b.movement)
+            self.glance(b.zone, b.at_s, b.end_s, b.movement, b.lid_aperture)
         elif kind is BehaviourKind.GLANCES:
             assert b.zone is not None
             for k in range(b.count):
                 start = b.at_s + k * (b.duration_s + b.gap_s)
-                self.glance(b.zone, start, start + b.duration_s, b.movement)
+                self.glance(b.zone, start, start + b.duration_s, b.movement, b.lid_aperture)
         elif kind is BehaviourKind.DROWSINESS_RAMP:
             ramp = np.clip((self.t - b.at_s) / b.duration_s, 0.0, 1.0) * b.intensity
             self.drowsy = np.maximum(self.drowsy, ramp)
@@ -229,6 +246,8 @@ class _Builder:
             at += length + float(rng.uniform(0.08, 0.25))
 
     def laugh(self, start: float, end: float) -> None:
+        """A broad smile and bursts of "ha"; the eyes squeeze shut for about a second at a
+        time (measured: eyeBlink 0.56-0.70 for ~1 s), narrowed in between."""
         rng = self.rng["laugh"]
         span = self.window(start, end)
         t = self.t[span]
@@ -236,8 +255,13 @@ class _Builder:
         self.smile[span] = np.maximum(self.smile[span], 0.88 * w)
         ha = 0.35 + 0.2 * np.abs(np.sin(2 * np.pi * 2.5 * (t - start) + rng.uniform(0, np.pi)))
         self.mouth[span] = np.maximum(self.mouth[span], ha * w)
-        self.aperture[span] = np.minimum(self.aperture[span], 1.0 - 0.9 * w)  # squeezed shut
+        self.aperture[span] = np.minimum(self.aperture[span], 1.0 - 0.45 * w)  # narrowed
         self.head[1, span] -= 5.0 * w
+        at = start + 0.25  # the smile comes first
+        while at < end - 0.6:
+            squeeze = min(float(rng.uniform(0.6, 1.0)), end - 0.35 - at)
+            self.close_eyes(at, squeeze, close_s=0.1, reopen_s=0.15)
+            at += squeeze + float(rng.uniform(0.3, 0.6))
 
     def phone(self, start: float, end: float) -> None:
         """Phone in the lap: looking down at it for seconds, up at the road briefly."""

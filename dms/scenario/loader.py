@@ -133,8 +133,13 @@ def _cabin(fields: Fields | None) -> Cabin:
     if fields is None:
         return Cabin()
     side = fields.text("drive_side", "left", choices=("left", "right"))
-    fields.done(("drive_side",))
-    return Cabin(drive_side="left" if side == "left" else "right")
+    cabin = Cabin(
+        drive_side="left" if side == "left" else "right",
+        camera_yaw_deg=fields.number("camera_yaw_deg", 0.0, minimum=-60, maximum=60),
+        camera_pitch_deg=fields.number("camera_pitch_deg", 0.0, minimum=-40, maximum=40),
+    )
+    fields.done(("drive_side", "camera_yaw_deg", "camera_pitch_deg"))
+    return cabin
 
 
 SIMULATORS = ("builtin", "sumo")
@@ -189,8 +194,8 @@ def _speed_point(fields: Fields, item: yaml.Node) -> tuple[float, float]:
 
 # Default durations, and the keys each behaviour takes besides at_s/do/duration_s.
 _BEHAVIOUR_KEYS: dict[BehaviourKind, tuple[float | None, tuple[str, ...]]] = {
-    BehaviourKind.GLANCE: (None, ("zone", "movement")),
-    BehaviourKind.GLANCES: (None, ("zone", "movement", "count", "gap_s")),
+    BehaviourKind.GLANCE: (None, ("zone", "movement", "lid_aperture")),
+    BehaviourKind.GLANCES: (None, ("zone", "movement", "count", "gap_s", "lid_aperture")),
     BehaviourKind.DROWSINESS_RAMP: (None, ("intensity",)),
     BehaviourKind.MICROSLEEP: (1.5, ()),
     BehaviourKind.SLEEP: (None, ()),
@@ -237,6 +242,9 @@ def _behaviour(path: Path, node: yaml.Node, scenario_s: float) -> Behaviour:
         if "intensity" in extra
         else 1.0,
         mode=fields.text("mode", "cut", choices=("cut", "corrupt")) if "mode" in extra else "cut",
+        lid_aperture=fields.number("lid_aperture", minimum=0.0, maximum=1.0)
+        if "lid_aperture" in extra and fields.has("lid_aperture")
+        else None,
     )
     if kind is BehaviourKind.MICROSLEEP and not 0.5 <= duration < 3.0:
         raise fields.fail(

@@ -76,6 +76,7 @@ class Behaviour:
     gap_s: float = 0.0
     intensity: float = 1.0
     mode: str = "cut"  # bus faults: "cut" (frames lost) or "corrupt" (a bit flipped)
+    lid_aperture: float | None = None  # glances: how open the lids stay (default: by zone)
 
     def covers(self, t_s: float) -> bool:
         return self.at_s <= t_s < self.end_s

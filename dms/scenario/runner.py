@@ -33,6 +33,7 @@ from dms.bus import (
     open_log_writer,
 )
 from dms.bus.enums import MrmState
+from dms.driver_state.monitor import MonitorSettings
 from dms.errors import ConfigError
 from dms.events import Event
 from dms.scenario.behaviour import build_ground_truth, sensor_rng
@@ -210,7 +211,12 @@ class Replay:
             raise
         # The camera module's frames pass a faulty link only where the scenario breaks it.
         link = FaultyLink(module_bus, scenario) if FaultyLink.needed(scenario) else module_bus
-        self._module = CameraModule(Publisher(link, key=key), listen=module_bus, key=key)
+        self._module = CameraModule(
+            Publisher(link, key=key),
+            listen=module_bus,
+            key=key,
+            monitor=MonitorSettings(cabin=scenario.cabin),
+        )
         self._ecu = EcuNode(ecu_bus, Publisher(ecu_bus, key=key), key=key)
         self._sim = SimNode(vehicle, vehicle_bus, Publisher(vehicle_bus, key=key), key=key)
         self._observer = _BusObserver(observer_bus, key, log=logger)

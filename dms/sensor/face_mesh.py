@@ -20,6 +20,8 @@ class EyeIndices:
     iris: int  # iris centre
     contour: tuple[int, ...]  # lid outline
     cheek: int  # a skin point below the eye
+    lid_middle: tuple[int, int]  # (upper, lower) lid points over the iris
+    iris_edges: tuple[int, int]  # the iris's outer and inner edge points (its width)
 
 
 #: The driver's right eye (the image's left one on an unmirrored camera).
@@ -31,6 +33,8 @@ RIGHT_EYE = EyeIndices(
     iris=468,
     contour=(33, 246, 161, 160, 159, 158, 157, 173, 133, 155, 154, 153, 145, 144, 163, 7),
     cheek=50,
+    lid_middle=(159, 145),
+    iris_edges=(469, 471),
 )
 
 #: The driver's left eye (the image's right one).
@@ -42,6 +46,8 @@ LEFT_EYE = EyeIndices(
     iris=473,
     contour=(362, 398, 384, 385, 386, 387, 388, 466, 263, 249, 390, 373, 374, 380, 381, 382),
     cheek=280,
+    lid_middle=(386, 374),
+    iris_edges=(474, 476),
 )
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -57,6 +57,12 @@ class FeatureSettings:
     # Open-eye baseline: learnt while the eye is clearly open, over about this long.
     baseline_tau_s: float = 20.0
     baseline_blink_max: float = 0.30
+    # A glance down with lowered lids, not a closure: the eyes look down (eyeLookDown of a
+    # lowered-lid glance 0.45-0.56; shut eyes read 0.55-0.9 too, so this alone cannot tell)
+    # and the lids leave over a third of the iris width in view (lowered lids 0.38-0.42 of
+    # it; shut eyes 0.05-0.26, measured on the real clips).
+    look_down_min: float = 0.35
+    iris_exposed_min: float = 0.35
     # Occlusion (sunglasses): the ring around the eye much darker than the cheek (lenses:
     # darkness 0.9; skin and clear glasses 0.0-0.5) and little texture inside the opening.
     occluded_darkness: float = 0.60
@@ -92,6 +98,7 @@ class FaceFeatures(NamedTuple):
     jaw_open: float = 0.0
     smile: float = 0.0
     look_down: float = 0.0
+    iris_exposure: float = 0.0  # share of the iris width the lids leave uncovered
     head_yaw_deg: float = 0.0
     head_pitch_deg: float = 0.0
     head_roll_deg: float = 0.0
@@ -105,154 +112,134 @@ class FaceFeatures(NamedTuple):
         return (self.eye_open_left + self.eye_open_right) / 2.0
 
 
-def head_pose_deg(matrix: np.ndarray) -> tuple[float, float, float]:
-    """(yaw, pitch, roll) of the face relative to its line of sight to the camera.
+class _Floats:
+    """The maths of one face, on Python floats (a camera hands over one frame at a time)."""
+
+    sqrt = staticmethod(math.sqrt)
+    atan2 = staticmethod(math.atan2)
+    degrees = staticmethod(math.degrees)
+    cos = staticmethod(math.cos)
+    radians = staticmethod(math.radians)
+    minimum = staticmethod(min)
+    maximum = staticmethod(max)
+
+    @staticmethod
+    def pick(condition: bool, then: float, other: float) -> float:
+        return then if condition else other
+
+
+class _Arrays:
+    """The same maths on numpy arrays, one element per face (replay's batches of frames)."""
+
+    sqrt = staticmethod(np.sqrt)
+    atan2 = staticmethod(np.arctan2)
+    degrees = staticmethod(np.degrees)
+    cos = staticmethod(np.cos)
+    radians = staticmethod(np.radians)
+    minimum = staticmethod(np.minimum)
+    maximum = staticmethod(np.maximum)
+    pick = staticmethod(np.where)
+
+
+#: One number per face: a float for one face, an array over a batch of faces.
+Num = Any
+
+
+def _pose(m: Sequence[Num], xp: Any) -> tuple[Num, Num, Num]:
+    """(yaw, pitch, roll) of the face relative to its line of sight to the camera, from the
+    matrix entries (r00, r10, r20, r21, r22, x, y, z).
 
     The transformation matrix maps the canonical face into camera space (x right, y up,
     z toward the viewer) as ``R = Rz(roll) · Ry(yaw) · Rx(pitch)``. A face off the optical
     axis that looks into the lens is rotated by the angle of its offset; that angle is
     removed, so pose means "relative to looking at the camera".
     """
-    (r00, _, _, x), (r10, _, _, y), (r20, r21, r22, z), _ = matrix.tolist()
-    yaw = math.degrees(math.atan2(-r20, math.hypot(r21, r22)))
-    pitch = math.degrees(math.atan2(r21, r22))
-    roll = math.degrees(math.atan2(r10, r00))
-    if z < 0:  # the face is in front of the camera, as it always is for a real face
-        yaw += math.degrees(math.atan2(x, -z))
-        pitch -= math.degrees(math.atan2(y, -z))
-    return yaw, pitch, roll
-
-
-def _head_poses(m: np.ndarray) -> np.ndarray:
-    """:func:`head_pose_deg` of each of the matrices ``m`` (n, 4, 4): (n, 3) degrees."""
-    r20, r21, r22 = m[:, 2, 0], m[:, 2, 1], m[:, 2, 2]
-    rises = np.stack([-r20, r21, m[:, 1, 0]], axis=1)  # yaw, pitch, roll as atan2(rise, run)
-    runs = np.stack([np.hypot(r21, r22), r22, m[:, 0, 0]], axis=1)
-    pose: np.ndarray = np.degrees(np.arctan2(rises, runs))
-    z = m[:, 2, 3:4]
+    r00, r10, r20, r21, r22, x, y, z = m
     in_front = z < 0  # the face is in front of the camera, as it always is for a real face
-    offset = np.where(in_front, np.degrees(np.arctan2(m[:, :2, 3], -z)), 0.0)  # x, y
-    pose[:, 0] += offset[:, 0]
-    pose[:, 1] -= offset[:, 1]
-    return pose
+    yaw = xp.degrees(xp.atan2(-r20, xp.sqrt(r21 * r21 + r22 * r22)))
+    yaw = yaw + xp.pick(in_front, xp.degrees(xp.atan2(x, -z)), 0.0)
+    pitch = xp.degrees(xp.atan2(r21, r22)) - xp.pick(in_front, xp.degrees(xp.atan2(y, -z)), 0.0)
+    return yaw, pitch, xp.degrees(xp.atan2(r10, r00))
 
 
-def _eye_points(eye: EyeIndices) -> tuple[int, ...]:
-    """The landmarks one eye's features read: corners, lid pairs, iris."""
-    return (eye.outer, eye.inner, *eye.upper, *eye.lower, eye.iris)
-
-
-#: Cheek edges of the face mesh (the face's width).
-_FACE_EDGES = (234, 454)
-#: Every landmark a frame's features read, gathered in one go: left eye (outer, inner,
-#: upper lid pair, lower lid pair, iris), right eye (the same), mouth (upper, lower, left,
-#: right), face edges. The indices below point into this list.
-_POINTS = np.array(
-    [
-        *_eye_points(LEFT_EYE),
-        *_eye_points(RIGHT_EYE),
-        MOUTH.upper,
-        MOUTH.lower,
-        MOUTH.left,
-        MOUTH.right,
-        *_FACE_EDGES,
-    ],
-    dtype=np.intp,
-)
-_L, _R, _M, _E = 0, 7, 14, 18  # where the left eye, right eye, mouth and edges start
-#: Point pairs whose 3-D distances the features read: per eye its width and two lid gaps,
-#: then the mouth's gap and width.
-_DIST_FROM = np.array([_L, _L + 2, _L + 3, _R, _R + 2, _R + 3, _M, _M + 2])
-_DIST_TO = np.array([_L + 1, _L + 4, _L + 5, _R + 1, _R + 4, _R + 5, _M + 1, _M + 3])
-_OUTER, _INNER, _IRIS = np.array([_L, _R]), np.array([_L + 1, _R + 1]), np.array([_L + 6, _R + 6])
-#: Blendshapes read: eyeBlink left/right, jawOpen, then left/right pairs of mouthSmile,
-#: eyeLookDown and eyeLookUp.
-_SHAPES = np.array([_BLINK_LEFT, _BLINK_RIGHT, _JAW_OPEN, *_SMILE, *_LOOK_DOWN, *_LOOK_UP])
-
-
-def _ratio(top: np.ndarray, bottom: np.ndarray) -> np.ndarray:
+def _ratio(top: Num, bottom: Num, xp: Any) -> Num:
     """``top / bottom``, 0 where ``bottom`` is degenerate (a collapsed eye or mouth)."""
-    ratio: np.ndarray = np.where(bottom > 1e-6, top / np.maximum(bottom, 1e-6), 0.0)
-    return ratio
+    return top / xp.maximum(bottom, 1e-6) * (bottom > 1e-6)
 
 
-def _iris_offsets(p: np.ndarray) -> np.ndarray:
-    """Per eye (n, 2), the iris position along the eye: -1 at the image-left corner .. +1
-    at the image-right one.
+def _dist(a: Sequence[Num], b: Sequence[Num], xp: Any) -> Num:
+    (ax, ay, az), (bx, by, bz) = a, b
+    dx, dy, dz = ax - bx, ay - by, az - bz
+    return xp.sqrt(dx * dx + dy * dy + dz * dz)
+
+
+def _dist_2d(a: Sequence[Num], b: Sequence[Num], xp: Any) -> Num:
+    (ax, ay, _), (bx, by, _) = a, b
+    dx, dy = ax - bx, ay - by
+    return xp.sqrt(dx * dx + dy * dy)
+
+
+def _iris_offset(p: Sequence[Sequence[Num]], eye: int, xp: Any) -> Num:
+    """The iris position along the eye whose points start at ``eye``: -1 at the image-left
+    corner .. +1 at the image-right one.
 
     Measured in 3-D: the iris sits in front of the corners, so in the image alone a turned
     head would shift it (parallax); along the 3-D eye axis it does not.
     """
-    outer, inner = p[:, _OUTER], p[:, _INNER]  # (n, 2, 3)
-    outer_first = (outer[..., 0] < inner[..., 0])[..., None]  # the image-left corner first
-    start = np.where(outer_first, outer, inner)
-    axis = np.where(outer_first, inner, outer) - start
-    length2 = np.einsum("nek,nek->ne", axis, axis)
-    along = np.einsum("nek,nek->ne", p[:, _IRIS] - start, axis)
-    offsets: np.ndarray = np.where(
-        length2 > 1e-9, 2.0 * along / np.maximum(length2, 1e-9) - 1.0, 0.0
-    )
-    return offsets
+    outer, inner = p[eye], p[eye + 1]
+    first = outer[0] < inner[0]  # the image-left corner first
+    ax, ay, az = (xp.pick(first, o, i) for o, i in zip(outer, inner, strict=True))
+    bx, by, bz = (xp.pick(first, i, o) for o, i in zip(outer, inner, strict=True))
+    dx, dy, dz = bx - ax, by - ay, bz - az
+    length2 = dx * dx + dy * dy + dz * dz
+    ix, iy, iz = p[eye + 6]
+    along = (ix - ax) * dx + (iy - ay) * dy + (iz - az) * dz
+    return (_ratio(2.0 * along, length2, xp) - 1.0) * (length2 > 1e-6)
 
 
-class _Geometry(NamedTuple):
-    """One face's numbers that do not depend on the driver's history."""
-
-    ear_left: float
-    ear_right: float
-    blink_left: float
-    blink_right: float
-    quality: float
-    mouth_open: float
-    jaw_open: float
-    smile: float
-    look_down: float
-    head_yaw_deg: float
-    head_pitch_deg: float
-    head_roll_deg: float
-    gaze_yaw_deg: float
-    gaze_pitch_deg: float
-    face_width_px: float
-
-
-#: Batches smaller than this take the scalar path: a numpy call costs about as much as a
-#: face's whole geometry in plain Python, and the vectorised path makes about 40 of them.
-VECTOR_MIN_FACES = 16
-
-
-def _geometry(faces: Sequence[FaceObservation], s: FeatureSettings) -> list[_Geometry]:
-    """:class:`_Geometry` for many faces: replay hands over batches of frames, a camera one
-    frame at a time. Both paths compute the same numbers (a test holds them equal)."""
-    if len(faces) < VECTOR_MIN_FACES:
-        return [_face_geometry(face, s) for face in faces]
-    return _batch_geometry(faces, s)
-
-
-def _face_geometry(face: FaceObservation, s: FeatureSettings) -> _Geometry:
-    """One face's :class:`_Geometry`, in plain Python floats."""
-    p: list[Point] = face.landmarks.take(_POINTS, axis=0).tolist()
-    shapes: list[float] = face.blendshapes.take(_SHAPES).tolist()
-    yaw, pitch, roll = head_pose_deg(face.matrix)
+def _measure(
+    p: Sequence[Sequence[Num]], shapes: Sequence[Num], m: Sequence[Num], s: FeatureSettings, xp: Any
+) -> tuple[Num, ...]:
+    """The one implementation of a face's geometry, from the face model's output on, for
+    one face in floats (``xp=_Floats``) or for many at once in arrays (``xp=_Arrays``):
+    :class:`_Geometry`'s fields, in order. ``p`` are the points of :data:`_POINTS`,
+    ``shapes`` the blendshapes of :data:`_SHAPES`, ``m`` the matrix entries :func:`_pose`
+    reads."""
+    yaw, pitch, roll = _pose(m, xp)
     ears = [
-        _ratio_of(
-            math.dist(p[e + 2], p[e + 4]) + math.dist(p[e + 3], p[e + 5]),
-            2.0 * math.dist(p[e], p[e + 1]),
+        _ratio(
+            _dist(p[e + 2], p[e + 4], xp) + _dist(p[e + 3], p[e + 5], xp),
+            2.0 * _dist(p[e], p[e + 1], xp),
+            xp,
         )
         for e in (_L, _R)
     ]
-    iris = (_iris_offset(p, _L) + _iris_offset(p, _R)) / 2.0
-    mouth_aspect = _ratio_of(math.dist(p[_M], p[_M + 1]), math.dist(p[_M + 2], p[_M + 3]))
-    (ax, ay, _), (bx, by, _) = p[_E], p[_E + 1]
-    width = math.hypot(bx - ax, by - ay)
+    # How much of the iris the lids leave uncovered, as a share of its width: a glance
+    # down lowers the lids over part of it, shut lids cover it.
+    exposure = (
+        sum(
+            _ratio(_dist_2d(p[e + 7], p[e + 8], xp), _dist_2d(p[e + 9], p[e + 10], xp), xp)
+            for e in (_L, _R)
+        )
+        / 2.0
+    )
+    iris = (_iris_offset(p, _L, xp) + _iris_offset(p, _R, xp)) / 2.0
+    mouth_aspect = _ratio(_dist(p[_M], p[_M + 1], xp), _dist(p[_M + 2], p[_M + 3], xp), xp)
+    width = _dist_2d(p[_E], p[_E + 1], xp)
     blink_left, blink_right, jaw = shapes[:3]
     smile, look_down, look_up = ((shapes[k] + shapes[k + 1]) / 2.0 for k in (3, 5, 7))
-    quality = min(1.0, width / s.good_face_width_px) * max(0.0, math.cos(math.radians(yaw)))
-    mouth_open = min(1.0, max(0.0, jaw / s.jaw_open_full, mouth_aspect / s.mar_full))
-    return _Geometry(  # positional, in field order (keywords cost a fifth of the features)
+    quality = xp.minimum(1.0, width / s.good_face_width_px) * xp.maximum(
+        0.0, xp.cos(xp.radians(yaw))
+    )
+    mouth_open = xp.minimum(
+        1.0, xp.maximum(xp.maximum(0.0, jaw / s.jaw_open_full), mouth_aspect / s.mar_full)
+    )
+    return (  # in _Geometry's field order
         ears[0],
         ears[1],
         blink_left,
         blink_right,
+        exposure,
         quality,
         mouth_open,
         jaw,
@@ -267,61 +254,109 @@ def _face_geometry(face: FaceObservation, s: FeatureSettings) -> _Geometry:
     )
 
 
-def _ratio_of(top: float, bottom: float) -> float:
-    """:func:`_ratio` for one pair of numbers."""
-    return top / bottom if bottom > 1e-6 else 0.0
+def head_pose_deg(matrix: np.ndarray) -> tuple[float, float, float]:
+    """(yaw, pitch, roll) of one face from its 4×4 matrix; see :func:`_pose`."""
+    (r00, _, _, x), (r10, _, _, y), (r20, r21, r22, z), _ = matrix.tolist()
+    yaw, pitch, roll = _pose((r00, r10, r20, r21, r22, x, y, z), _Floats)
+    return float(yaw), float(pitch), float(roll)
 
 
-def _iris_offset(p: list[Point], eye: int) -> float:
-    """:func:`_iris_offsets` for the eye whose points start at ``eye``."""
-    outer, inner = p[eye], p[eye + 1]
-    (ax, ay, az), (bx, by, bz) = (outer, inner) if outer[0] < inner[0] else (inner, outer)
-    dx, dy, dz = bx - ax, by - ay, bz - az
-    length2 = dx * dx + dy * dy + dz * dz
-    if length2 <= 1e-9:
-        return 0.0
-    ix, iy, iz = p[eye + 6]
-    return 2.0 * ((ix - ax) * dx + (iy - ay) * dy + (iz - az) * dz) / length2 - 1.0
+def _eye_points(eye: EyeIndices) -> tuple[int, ...]:
+    """The landmarks one eye's features read: corners, lid pairs, iris centre, the lids
+    over the iris and the iris's edges."""
+    return (
+        eye.outer,
+        eye.inner,
+        *eye.upper,
+        *eye.lower,
+        eye.iris,
+        *eye.lid_middle,
+        *eye.iris_edges,
+    )
 
 
-def _batch_geometry(faces: Sequence[FaceObservation], s: FeatureSettings) -> list[_Geometry]:
-    """:class:`_Geometry` of many faces in a few numpy calls, each over every face."""
+#: Cheek edges of the face mesh (the face's width).
+_FACE_EDGES = (234, 454)
+#: Every landmark a frame's features read, gathered in one go: left eye (see
+#: :func:`_eye_points`), right eye (the same), mouth (upper, lower, left, right), face
+#: edges. The indices below point into this list.
+_POINTS = np.array(
+    [
+        *_eye_points(LEFT_EYE),
+        *_eye_points(RIGHT_EYE),
+        MOUTH.upper,
+        MOUTH.lower,
+        MOUTH.left,
+        MOUTH.right,
+        *_FACE_EDGES,
+    ],
+    dtype=np.intp,
+)
+_EYE_POINTS = len(_eye_points(LEFT_EYE))
+_L, _R = 0, _EYE_POINTS  # where the left and right eye start
+_M = 2 * _EYE_POINTS  # the mouth
+_E = _M + 4  # the face edges
+#: Blendshapes read: eyeBlink left/right, jawOpen, then left/right pairs of mouthSmile,
+#: eyeLookDown and eyeLookUp.
+_SHAPES = np.array([_BLINK_LEFT, _BLINK_RIGHT, _JAW_OPEN, *_SMILE, *_LOOK_DOWN, *_LOOK_UP])
+#: Matrix entries :func:`_pose` reads, as (row, column).
+_MATRIX_ROWS, _MATRIX_COLS = np.array([0, 1, 2, 2, 2, 0, 1, 2]), np.array([0, 0, 0, 1, 2, 3, 3, 3])
+
+
+class _Geometry(NamedTuple):
+    """One face's numbers that do not depend on the driver's history."""
+
+    ear_left: float
+    ear_right: float
+    blink_left: float
+    blink_right: float
+    iris_exposure: float
+    quality: float
+    mouth_open: float
+    jaw_open: float
+    smile: float
+    look_down: float
+    head_yaw_deg: float
+    head_pitch_deg: float
+    head_roll_deg: float
+    gaze_yaw_deg: float
+    gaze_pitch_deg: float
+    face_width_px: float
+
+
+#: Batches smaller than this are measured face by face in floats: a numpy call costs
+#: about as much as a face's whole geometry in plain Python.
+VECTOR_MIN_FACES = 16
+
+
+def _geometry(faces: Sequence[FaceObservation], s: FeatureSettings) -> list[_Geometry]:
+    """:class:`_Geometry` of many faces, through the one :func:`_measure`: in floats for a
+    camera's single frames, in arrays over replay's batches."""
+    if len(faces) < VECTOR_MIN_FACES:
+        return [
+            _Geometry._make(
+                _measure(
+                    face.landmarks.take(_POINTS, axis=0).tolist(),
+                    face.blendshapes.take(_SHAPES).tolist(),
+                    face.matrix[_MATRIX_ROWS, _MATRIX_COLS].tolist(),
+                    s,
+                    _Floats,
+                )
+            )
+            for face in faces
+        ]
     # np.array of a list of arrays: several times faster than np.stack for many small ones
     points = np.array([face.landmarks for face in faces])[:, _POINTS].astype(np.float64)
     shapes = np.array([face.blendshapes for face in faces], dtype=np.float64)[:, _SHAPES]
-    pose = _head_poses(np.array([face.matrix for face in faces], dtype=np.float64))
-
-    gaps = points[:, _DIST_FROM] - points[:, _DIST_TO]
-    dist = np.sqrt(np.einsum("npk,npk->np", gaps, gaps))  # see _DIST_FROM
-    ears = _ratio(dist[:, [1, 4]] + dist[:, [2, 5]], 2.0 * dist[:, [0, 3]])  # (left, right)
-    mouth_aspect = _ratio(dist[:, 6], dist[:, 7])
-    offsets = _iris_offsets(points)
-    iris = (offsets[:, 0] + offsets[:, 1]) / 2.0
-    edge = points[:, _E + 1, :2] - points[:, _E, :2]
-    width = np.hypot(edge[:, 0], edge[:, 1])
-    smile, look_down, look_up = ((shapes[:, 3::2] + shapes[:, 4::2]) / 2.0).T
-    blinks, jaw = shapes[:, :2], shapes[:, 2]
-    yaw, pitch = pose[:, 0], pose[:, 1]
-    quality = np.minimum(1.0, width / s.good_face_width_px) * np.maximum(
-        0.0, np.cos(np.radians(yaw))
+    matrices = np.array([face.matrix for face in faces], dtype=np.float64)
+    columns = _measure(
+        points.transpose(1, 2, 0),  # per point: its x, y and z over the faces
+        shapes.T,
+        matrices[:, _MATRIX_ROWS, _MATRIX_COLS].T,
+        s,
+        _Arrays,
     )
-    mouth_open = np.clip(np.maximum(jaw / s.jaw_open_full, mouth_aspect / s.mar_full), 0.0, 1.0)
-    rows = np.column_stack(  # in _Geometry's field order (ears, blinks and pose are 2, 2, 3)
-        (
-            ears,
-            blinks,
-            quality,
-            mouth_open,
-            jaw,
-            smile,
-            look_down,
-            pose,
-            yaw + iris * s.iris_yaw_deg_per_unit,  # gaze yaw
-            pitch + (look_down - look_up) * s.eye_pitch_deg_per_unit,  # gaze pitch
-            width,
-        )
-    )
-    return list(map(_Geometry._make, rows.tolist()))
+    return list(map(_Geometry._make, np.column_stack(columns).tolist()))
 
 
 class _Baseline:
@@ -354,6 +389,7 @@ class FeatureExtractor:
         self._ear = [_Baseline(s.ear_open_default, s.baseline_tau_s) for _ in range(2)]
         self._blink = [_Baseline(s.blink_open_default, s.baseline_tau_s) for _ in range(2)]
         self._closed = False
+        self._eye_offset = (0.0, 0.0)  # the eyes' last seen (yaw, pitch) in the head
         self._last_t: float | None = None
 
     @property
@@ -403,17 +439,25 @@ class FeatureExtractor:
             darkness = (left_eye.darkness, right_eye.darkness)
             visible = not (self._occluded(left_eye) and self._occluded(right_eye))
         mean_open = (open_left + open_right) / 2.0
-        if not visible:
+        # One tuple unpack, then positional: attribute reads and keywords would cost more
+        # than a fifth of a frame's features.
+        (ear_left, ear_right, _, _, exposure, quality, mouth_open, jaw, smile, look_down) = g[:10]
+        (yaw, pitch, roll, gaze_yaw, gaze_pitch, width) = g[10:]
+        # A glance down lowers the lids until they read as shut; the eyes still look (down)
+        # and the iris is still in view: that is no closure, however low the lids.
+        lowered = look_down >= s.look_down_min and exposure >= s.iris_exposed_min
+        if not visible or lowered:
             self._closed = False
         elif self._closed:
             self._closed = mean_open < s.open_above
         else:
             self._closed = mean_open < s.closed_below
-
-        # One tuple unpack, then positional: attribute reads and keywords would cost more
-        # than a fifth of a frame's features.
-        (ear_left, ear_right, _, _, quality, mouth_open, jaw, smile, look_down) = g[:9]
-        (yaw, pitch, roll, gaze_yaw, gaze_pitch, width) = g[9:]
+        # Shut lids hide where the eyes point (they read as looking down): hold the eyes'
+        # last seen angle in the head until they open again.
+        if self._closed:
+            gaze_yaw, gaze_pitch = yaw + self._eye_offset[0], pitch + self._eye_offset[1]
+        else:
+            self._eye_offset = (gaze_yaw - yaw, gaze_pitch - pitch)
         return FaceFeatures(  # in field order
             t_s,
             True,  # face_present
@@ -428,6 +472,7 @@ class FeatureExtractor:
             jaw,
             smile,
             look_down,
+            exposure,
             yaw,
             pitch,
             roll,

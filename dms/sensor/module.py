@@ -169,6 +169,7 @@ class CameraModule:
                 DmsDrowsiness.saturated(
                     drowsiness_level=s.drowsiness_level,
                     perclos_pct=eyes.perclos_pct,
+                    perclos_valid=eyes.perclos_valid,
                     blink_rate_per_min=eyes.blink_rate_per_min,
                     blink_duration_ms=eyes.blink_duration_ms,
                     long_blinks_per_min=eyes.long_blinks_per_min,

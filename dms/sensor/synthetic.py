@@ -30,7 +30,10 @@ _IRIS = {id(RIGHT_EYE): range(468, 473), id(LEFT_EYE): range(473, 478)}
 _OCCLUDED_APERTURE = 0.7
 _POOL_MIN = 1 << 16
 _POOL_FACTOR = 8  # the pool holds this many draws' worth, so stretches rarely repeat
-_SCORE_NOISE = 0.01  # blendshape score jitter (standard deviation)
+_SCORE_NOISE = 0.01
+_SHUT_LOOK_DOWN = 0.75
+#: A glance down raises eyeBlink like a closure (real faces: ~0.66 looking down).
+_DOWN_BLINK = 0.6  # blendshape score jitter (standard deviation)
 _CLEAR = (EyePixels(texture=0.30, darkness=0.15),) * 2
 _DARK = (EyePixels(texture=0.01, darkness=0.93),) * 2
 
@@ -301,6 +304,9 @@ class SyntheticFace:
         base[index("eyeBlinkLeft")] = base[index("eyeBlinkRight")] = self._blink_open
         mix[0, index("eyeBlinkLeft")] = span  # driver 0: left eye closure
         mix[1, index("eyeBlinkRight")] = span
+        # Shut eyes read as looking down too (eyeLookDown 0.55-0.9 on real closed eyes).
+        mix[0, index("eyeLookDownLeft")] = _SHUT_LOOK_DOWN
+        mix[1, index("eyeLookDownRight")] = _SHUT_LOOK_DOWN
         mix[2, index("jawOpen")] = self._jaw_full  # driver 2: mouth opening
         for name in ("mouthSmileLeft", "mouthSmileRight"):
             mix[3, index(name)] = 1.0  # driver 3: smile
@@ -312,6 +318,8 @@ class SyntheticFace:
             mix[5, index(name)] = 1.0
         for name in ("eyeLookDownLeft", "eyeLookDownRight"):
             mix[6, index(name)] = 1.0
+        for name in ("eyeBlinkLeft", "eyeBlinkRight"):  # looking down reads as blinking
+            mix[6, index(name)] = _DOWN_BLINK
         for name in ("eyeLookUpLeft", "eyeLookUpRight"):
             mix[7, index(name)] = 1.0
         return base, mix

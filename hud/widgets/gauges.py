@@ -37,13 +37,15 @@ class Gauges:
             y=area.y + 20,
             low_is_bad=True,
         )
-        perclos = state.drowsiness.perclos_pct if state.drowsiness is not None else 0.0
+        drowsiness = state.drowsiness
+        valid = drowsiness is not None and drowsiness.perclos_valid
+        perclos = drowsiness.perclos_pct if drowsiness is not None and valid else 0.0
         self._bar(
             surface,
             fonts,
             "PERCLOS",
             fraction=perclos / PERCLOS_SCALE_PCT,
-            value=f"{perclos:.0f} %",
+            value=f"{perclos:.0f} %" if valid else "—",  # no value until the window is judged
             bar=bar,
             y=area.y + 70,
             threshold=PERCLOS_DROWSY_PCT / PERCLOS_SCALE_PCT,

@@ -116,3 +116,43 @@ def test_unknown_gaze_holds_the_last_zone_briefly_then_pauses() -> None:
     )
     assert len(of(events, EventKind.GLANCE)) == 0  # no glance was split by the brief gap
     assert states[-1].zone is GazeZone.UNKNOWN and not states[-1].eyes_on_road
+
+
+def test_no_distraction_time_accumulates_below_20_kph() -> None:
+    """A glance that starts at standstill counts only from the moment the car passes the
+    ADDW speed gate: the warning does not fire the moment the gate opens."""
+    tracker, events, t = AttentionTracker(), [], 0.0
+    for _ in range(40 * 30):
+        speed_kph = 0.0 if t < 20.0 else 100.0
+        zone = ROAD if t < 10.0 else INFO
+        state, new = tracker.update(zone, speed_kph * KPH, round(t, 6), DT)
+        events += new
+        if 19.9 < t < 20.0:
+            assert (state.eyes_off_road_s, state.vats_s, state.attend_buffer_s) == (0.0, 0.0, 2.0)
+        t += DT
+    (long,) = of(events, EventKind.LONG_DISTRACTION)
+    # (within a frame: the first frame above the gate counts the interval before it)
+    assert 22.96 <= long.t_s <= 23.1  # 3 s above the gate, not 13 s into the glance
+    (vats,) = of(events, EventKind.VATS)
+    assert 29.96 <= vats.t_s <= 30.1
+    (away,) = of(events, EventKind.UNRESPONSIVE)
+    assert 25.96 <= away.t_s <= 26.1
+
+
+def test_an_outage_is_not_judged_time() -> None:
+    """Frames stop for 2 s mid-glance: no second of it is charged to the driver."""
+    tracker, events = AttentionTracker(), []
+    times = [k * DT for k in range(10 * 30)] + [12.0 + k * DT for k in range(8 * 30)]
+    last = None
+    for t in times:
+        zone = ROAD if t < 8.0 - 1e-9 else INFO
+        dt = DT if last is None else t - last
+        if dt > 0.25:  # what the monitor does: the gap beyond a frame is not judged
+            tracker.update(GazeZone.UNKNOWN, 100 * KPH, t - 0.25, dt - 0.25)
+            dt = 0.25
+        _, new = tracker.update(zone, 100 * KPH, round(t, 6), dt)
+        events += new
+        last = t
+    # 2 s off the road before the outage, the frame after it counts 0.25 s, then 0.75 s more
+    (long,) = of(events, EventKind.LONG_DISTRACTION)
+    assert 12.7 <= long.t_s <= 12.8

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dms.driver_state.eyes import EyeTracker
 from dms.events import Event, EventKind
@@ -58,6 +61,51 @@ def test_perclos_is_the_time_weighted_share_of_80_percent_closure_over_60_s() ->
     state, _ = tracker.update(False, 1.0, 120.0, DT)
     assert state.perclos_pct == pytest.approx(10.0, abs=0.5)
     assert state.perclos_valid
+
+
+def test_perclos_has_no_value_until_a_whole_window_has_passed() -> None:
+    _, tracker = run([(59.0, False, 1.0)])
+    state, _ = tracker.update(False, 1.0, 59.0, DT)
+    assert not state.perclos_valid
+    _, tracker = run([(61.0, False, 1.0)])
+    state, _ = tracker.update(False, 1.0, 61.0, DT)
+    assert state.perclos_valid and state.perclos_pct == 0.0
+
+
+@settings(max_examples=6)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    jitter=st.floats(0.0, 0.5),
+    gap_rate=st.floats(0.0, 0.01),
+    closed_share=st.floats(0.0, 0.6),
+)
+def test_perclos_stays_within_0_and_100_over_two_hours_of_jittered_frames(
+    seed: int, jitter: float, gap_rate: float, closed_share: float
+) -> None:
+    """Live frame times wobble and cameras stall; the windowed sums must not drift."""
+    rng = np.random.default_rng(seed)
+    steps = np.full(2 * 3600 * 15, 1 / 15) * (1.0 + jitter * rng.uniform(-1, 1, 2 * 3600 * 15))
+    stalls = rng.random(len(steps)) < gap_rate
+    steps[stalls] += rng.uniform(0.2, 5.0, int(stalls.sum()))
+    times = np.cumsum(steps).tolist()
+    closed = (rng.random(len(steps)) < closed_share).tolist()
+    unknown = (rng.random(len(steps)) < 0.05).tolist()
+    tracker, last = EyeTracker(), 0.0
+    values = []
+    for t, shut, lost, dt in zip(times, closed, unknown, steps.tolist(), strict=True):
+        state, _ = tracker.update(None if lost else shut, 0.0 if shut else 1.0, t, dt)
+        values.append(state.perclos_pct)
+        last = t
+    assert min(values) >= 0.0 and max(values) <= 100.0
+    # The window of the last minute, counted exactly from the same frames.
+    window = [
+        (dt, shut)
+        for t, shut, lost, dt in zip(times, closed, unknown, steps.tolist(), strict=True)
+        if t > last - 60.0 and not lost
+    ]
+    judged = sum(dt for dt, _ in window)
+    expected = 100.0 * sum(dt for dt, shut in window if shut) / judged if judged else 0.0
+    assert values[-1] == pytest.approx(expected, abs=1e-6)
 
 
 def test_unjudged_time_neither_counts_as_closed_nor_as_open() -> None:

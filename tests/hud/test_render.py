@@ -9,14 +9,10 @@ import pygame
 import pytest
 
 from dms.bus import (
-    DmsDistraction,
-    DmsDrowsiness,
-    DmsFaceState,
     DmsStatus,
     EcuAdas,
     EcuHmi,
     EcuMrm,
-    VehState,
 )
 from dms.bus.enums import (
     AlertKind,
@@ -24,33 +20,23 @@ from dms.bus.enums import (
     Chime,
     DmsFault,
     DmsState,
-    DriverInput,
     Fallback,
-    GazeZone,
     MrmState,
     Sensitivity,
-    TurnSignal,
-    UnresponsiveReason,
 )
 from hud.cluster import Cluster
 from hud.layout import COLOURS, REGIONS, Rect
 from hud.view import BusStats, HudState
 from hud.widgets.road import blink_on
+from tests.messages import ACTIVE, ALERT, CAR, FACE, ON_ROAD
 
-FACE = DmsFaceState(
-    True, 0.95, True, False, 0.9, 0.9, 0.05, 0.1, 0.0, 0.0, 0.0, 0.0, 0.0, GazeZone.ROAD
-)
 CALM = HudState(
     t_s=100.0,
     face=FACE,
-    distraction=DmsDistraction(0, True, GazeZone.ROAD, 5.0, 0.0, 0.0, 2.0, False, False, False),
-    drowsiness=DmsDrowsiness(
-        2, 3.0, 15.0, 100, 0, 0.0, False, False, False, UnresponsiveReason.NONE, False, 0, 0
-    ),
-    status=DmsStatus(DmsState.ACTIVE, DmsFault.NONE, 30.0, 100, 0.0),
-    vehicle=VehState(
-        27.8, 0.0, 1000.0, 1, 3, 0.0, False, TurnSignal.OFF, DriverInput.STEERING, True, True
-    ),
+    distraction=ON_ROAD,
+    drowsiness=ALERT,
+    status=ACTIVE,
+    vehicle=CAR,
     hmi=EcuHmi(AlertLevel.NONE, AlertKind.NONE, Chime.NONE, False, False, False, 0),
     adas=EcuAdas(Sensitivity.NORMAL, Sensitivity.NORMAL, False, True, Fallback.NONE),
     mrm=EcuMrm(MrmState.INACTIVE, 0.0, 0, False, False),

@@ -8,18 +8,15 @@ from collections.abc import Iterator
 import can
 import pytest
 
-from dms.bus import DmsDistraction, DmsDrowsiness, DmsStatus, FrameCodec, Publisher, open_bus
-from dms.bus.enums import DmsFault, DmsState, GazeZone, MrmState, UnresponsiveReason
+from dms.bus import DmsStatus, FrameCodec, Publisher, open_bus
+from dms.bus.enums import MrmState
 from dms.vehicle.builtin import BuiltinSettings, BuiltinVehicle
 from dms.vehicle.ecu import EcuNode
 from dms.vehicle.model import DriverControls, MrmCommand
+from tests.messages import ACTIVE, ALERT, ON_ROAD
 
 KEY = bytes(range(40, 72))
-STATUS = DmsStatus(DmsState.ACTIVE, DmsFault.NONE, 30.0, 100, 0.0)
-DISTRACTION = DmsDistraction(0, True, GazeZone.ROAD, 5.0, 0.0, 0.0, 2.0, False, False, False)
-DROWSINESS = DmsDrowsiness(
-    2, 3.0, 15.0, 100, 0, 0.0, False, False, False, UnresponsiveReason.NONE, False, 0, 0
-)
+STATUS, DISTRACTION, DROWSINESS = ACTIVE, ON_ROAD, ALERT
 
 
 @pytest.fixture()

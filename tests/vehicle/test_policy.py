@@ -6,34 +6,36 @@ from dataclasses import replace
 
 import pytest
 
-from dms.bus import DmsDistraction, DmsDrowsiness, DmsStatus, VehState
+from dms.bus import DmsDistraction, DmsDrowsiness, VehState
 from dms.bus.enums import (
     AlertKind,
     AlertLevel,
     Chime,
-    DmsFault,
     DmsState,
     DriverInput,
     Fallback,
     GazeZone,
     MrmState,
     Sensitivity,
-    TurnSignal,
     UnresponsiveReason,
 )
 from dms.events import Event, EventKind
 from dms.vehicle.policy import EcuInputs, EcuOutputs, EcuPolicy
+from tests.messages import ACTIVE, ALERT, CAR, ON_ROAD
 
 DT = 0.05
-ON_ROAD = DmsDistraction(0, True, GazeZone.ROAD, 5.0, 0.0, 0.0, 2.0, False, False, False)
-LONG = DmsDistraction(2, False, GazeZone.INFOTAINMENT, 3.0, 3.0, 3.0, 0.0, True, False, False)
-ALERT = DmsDrowsiness(
-    2, 3.0, 15.0, 100, 0, 0.0, False, False, False, UnresponsiveReason.NONE, False, 0, 0
+LONG = replace(
+    ON_ROAD,
+    distraction_level=2,
+    eyes_on_road=False,
+    glance_zone=GazeZone.INFOTAINMENT,
+    glance_s=3.0,
+    eyes_off_road_s=3.0,
+    vats_s=3.0,
+    attend_buffer_s=0.0,
+    long_distraction=True,
 )
-STATUS = DmsStatus(DmsState.ACTIVE, DmsFault.NONE, 30.0, 100, 0.0)
-CAR = VehState(
-    27.8, 0.0, 1000.0, 1, 3, 0.0, False, TurnSignal.OFF, DriverInput.STEERING, True, True
-)
+STATUS = ACTIVE
 
 
 def drive(
