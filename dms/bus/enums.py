@@ -80,6 +80,9 @@ class AlertKind(enum.IntEnum):
     DROWSINESS = 4
     UNRESPONSIVE = 5
     DMS_UNAVAILABLE = 6
+    DRIVER_NOT_VISIBLE = 7  # the DMS cannot see the driver (Euro NCAP non-functional notice)
+    EYES_NOT_VISIBLE = 8  # ... nor the eyes (dark lenses, a cap): eye-based functions off
+    HANDS_OFF = 9  # the car cannot see the driver and the hands are off the wheel
 
 
 class Chime(enum.IntEnum):

@@ -73,8 +73,15 @@ class DrowsinessTracker:
         return self._level
 
     def update(
-        self, eyes: EyeState, new_events: list[Event], eye_data_s: float, t_s: float
+        self,
+        eyes: EyeState,
+        new_events: list[Event],
+        eye_data_s: float,
+        t_s: float,
+        *,
+        asleep: bool = False,
     ) -> tuple[int, list[Event]]:
+        """``asleep``: another sleep cue than the eyes (a sunk head behind dark lenses)."""
         s = self.settings
         for event in new_events:
             if event.kind is EventKind.YAWN:
@@ -90,7 +97,7 @@ class DrowsinessTracker:
             estimate = s.base_level + bisect_right(s.yawn_steps, len(self._yawns))
         if self._microsleeps:
             estimate = max(estimate, s.microsleep_level)
-        if eyes.sleep:
+        if eyes.sleep or asleep:
             estimate = s.sleep_level
         estimate = min(9, max(1, estimate))
 

@@ -136,8 +136,7 @@ class EyeTracker:
         ):
             if self._milestones == level and self._closed_s >= limit:
                 self._milestones = level + 1
-                reason = "eyes_closed" if kind is EventKind.UNRESPONSIVE else None
-                events.append(Event(t_s, kind, duration_s=self._closed_s, reason=reason))
+                events.append(Event(t_s, kind, duration_s=self._closed_s, reason="eyes_closed"))
                 if kind is EventKind.MICROSLEEP:
                     self._microsleeps += 1
         return events

@@ -20,6 +20,7 @@ from dms.driver_state.cabin import Cabin
 from dms.driver_state.calibration import CalibrationSettings, NeutralPose
 from dms.driver_state.drowsiness import DrowsinessSettings, DrowsinessTracker
 from dms.driver_state.eyes import EyeSettings, EyeState, EyeTracker
+from dms.driver_state.head import HeadDrop, HeadDropSettings, HeadDropState
 from dms.driver_state.types import Event, EventKind, FaceMeasurement
 from dms.driver_state.yawn import YawnDetector, YawnSettings, YawnState
 
@@ -33,6 +34,7 @@ class MonitorSettings:
     yawn: YawnSettings = field(default_factory=YawnSettings)
     drowsiness: DrowsinessSettings = field(default_factory=DrowsinessSettings)
     calibration: CalibrationSettings = field(default_factory=CalibrationSettings)
+    head: HeadDropSettings = field(default_factory=HeadDropSettings)
     cabin: Cabin = field(default_factory=Cabin)
     # Laughing squeezes the eyes (eyeBlink 0.56-0.70 for about a second, measured): a
     # closure with this much smile is excused for EyeSettings.excuse_max_s.
@@ -60,6 +62,7 @@ class DriverState(NamedTuple):
     gaze_yaw_deg: float
     gaze_pitch_deg: float
     eyes: EyeState
+    head: HeadDropState  # the sleep cue behind dark lenses
     attention: AttentionState
     yawn: YawnState
     drowsiness_level: int
@@ -72,6 +75,11 @@ class DriverState(NamedTuple):
     def unresponsive(self) -> bool:
         return self.unresponsive_reason is not UnresponsiveReason.NONE
 
+    @property
+    def asleep(self) -> bool:
+        """Eyes closed >= 3 s, or behind dark lenses the head sunk and still as long."""
+        return self.eyes.sleep or self.head.sleep
+
 
 class DriverMonitor:
     """``update(face, speed_mps, dt_s) -> DriverState``; time comes from ``face.t_s``."""
@@ -83,6 +91,7 @@ class DriverMonitor:
         self._yawn = YawnDetector(s.yawn)
         self._drowsiness = DrowsinessTracker(s.drowsiness)
         self._neutral = NeutralPose(s.calibration, prior=s.cabin.straight_ahead())
+        self._head = HeadDrop(s.head)
         self._classify = s.cabin.classifier()
         self._missing_s = 0.0
         self._face_lost = False
@@ -126,17 +135,24 @@ class DriverMonitor:
         openness = (face.eye_open_left + face.eye_open_right) / 2.0
         laughing = face.smile >= s.laugh_gate_smile
         eyes, eye_events = self._eyes.update(closed, openness, t_s, dt_s, excused=laughing)
+        hidden = present and not eyes_visible
+        head, head_events = self._head.update(head_yaw, head_pitch, hidden, t_s, dt_s)
+        events += head_events
         attention, attention_events = self._attention.update(zone, speed_mps, t_s, dt_s)
         yawn = self._yawn.update(face.mouth_open if present else None, face.smile, dt_s)
         events += eye_events
         events += attention_events
         if yawn.confirmed:
             events.append(Event(t_s - yawn.open_s, EventKind.YAWN, duration_s=yawn.open_s))
-        level, level_events = self._drowsiness.update(eyes, events, self._eye_data_s, t_s)
+        level, level_events = self._drowsiness.update(
+            eyes, events, self._eye_data_s, t_s, asleep=head.sleep
+        )
         events += level_events
 
         if eyes.unresponsive:
             reason = UnresponsiveReason.EYES_CLOSED
+        elif head.unresponsive:
+            reason = UnresponsiveReason.HEAD_DOWN
         elif attention.gaze_away:
             reason = UnresponsiveReason.GAZE_AWAY
         else:
@@ -152,6 +168,7 @@ class DriverMonitor:
             gaze_yaw_deg=gaze_yaw,
             gaze_pitch_deg=gaze_pitch,
             eyes=eyes,
+            head=head,
             attention=attention,
             yawn=yawn,
             drowsiness_level=level,

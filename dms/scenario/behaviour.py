@@ -37,7 +37,7 @@ _EYE_LIMIT_YAW_DEG = 30.0
 _EYE_LIMIT_PITCH_DEG = 25.0
 _OWL_HEAD_SHARE = 0.85
 _LIZARD_HEAD_SHARE = 0.2
-_STREAMS = ("blinks", "sway", "talk", "laugh", "phone", "drowsy", "dropout", "sensor")
+_STREAMS = ("blinks", "sway", "talk", "laugh", "phone", "drowsy", "dropout", "sensor", "jitter")
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -187,40 +187,50 @@ class _Builder:
             self.aperture[span] = np.minimum(self.aperture[span], lids)
 
     def apply(self, behaviour: Behaviour) -> None:
-        b, kind = behaviour, behaviour.kind
-        if kind is BehaviourKind.GLANCE:
-            assert b.zone is not None
-            self.glance(b.zone, b.at_s, b.end_s, b.movement, b.lid_aperture)
-        elif kind is BehaviourKind.GLANCES:
+        b = behaviour
+        simple = {
+            BehaviourKind.YAWN: self.yawn,
+            BehaviourKind.TALK: self.talk,
+            BehaviourKind.LAUGH: self.laugh,
+            BehaviourKind.PHONE: self.phone,
+            BehaviourKind.GRIMACE: self.grimace,
+        }
+        if b.kind in simple:
+            simple[b.kind](b.at_s, b.end_s)
+        elif b.kind in (BehaviourKind.GLANCE, BehaviourKind.GLANCES):
             assert b.zone is not None
             for k in range(b.count):
                 start = b.at_s + k * (b.duration_s + b.gap_s)
                 self.glance(b.zone, start, start + b.duration_s, b.movement, b.lid_aperture)
-        elif kind is BehaviourKind.DROWSINESS_RAMP:
+        elif b.kind is BehaviourKind.DROWSINESS_RAMP:
             ramp = np.clip((self.t - b.at_s) / b.duration_s, 0.0, 1.0) * b.intensity
             self.drowsy = np.maximum(self.drowsy, ramp)
-        elif kind is BehaviourKind.MICROSLEEP:
-            self.close_eyes(b.at_s, b.duration_s, close_s=0.1, reopen_s=0.15)
-            span = self.window(b.at_s, b.end_s)
-            self.head[1, span] += 4.0 * _plateau(self.t[span], b.at_s, b.end_s, 0.4, 0.2)
-        elif kind is BehaviourKind.SLEEP:
-            self.close_eyes(b.at_s, b.duration_s, close_s=0.2, reopen_s=0.3)
-            span = self.window(b.at_s, b.end_s)
-            sink = _plateau(self.t[span], b.at_s, b.end_s, 2.5, 0.4)
-            self.head[1, span] += 12.0 * sink  # the head sinks, short of a look into the lap
-            self.head[2, span] += 6.0 * sink
-        elif kind is BehaviourKind.YAWN:
-            self.yawn(b.at_s, b.end_s)
-        elif kind is BehaviourKind.TALK:
-            self.talk(b.at_s, b.end_s)
-        elif kind is BehaviourKind.LAUGH:
-            self.laugh(b.at_s, b.end_s)
-        elif kind is BehaviourKind.PHONE:
-            self.phone(b.at_s, b.end_s)
-        elif kind is BehaviourKind.FACE_LOST:
+        elif b.kind in (BehaviourKind.MICROSLEEP, BehaviourKind.SLEEP):
+            self.nod_off(b)
+        elif b.kind is BehaviourKind.FACE_LOST:
             self.present[self.window(b.at_s, b.end_s)] = False
-        elif kind is BehaviourKind.SUNGLASSES:
+        elif b.kind is BehaviourKind.SUNGLASSES:
             self.occluded[self.window(b.at_s, b.end_s)] = True
+        elif b.kind is BehaviourKind.CAMERA_MOVED:  # the view turns: readings the other way
+            span = self.window(b.at_s, b.end_s)
+            self.head[0, span] -= b.yaw_deg
+            self.head[1, span] -= b.pitch_deg
+
+    def nod_off(self, b: Behaviour) -> None:
+        """Eyes shut for the behaviour's duration while the head sinks: a little in a
+        microsleep, slowly and further in sleep (short of a look into the lap, by default),
+        tilting as it goes."""
+        span = self.window(b.at_s, b.end_s)
+        if b.kind is BehaviourKind.MICROSLEEP:
+            self.close_eyes(b.at_s, b.duration_s, close_s=0.1, reopen_s=0.15)
+            drop = 4.0 if b.head_drop_deg is None else b.head_drop_deg
+            self.head[1, span] += drop * _plateau(self.t[span], b.at_s, b.end_s, 0.4, 0.2)
+            return
+        self.close_eyes(b.at_s, b.duration_s, close_s=0.2, reopen_s=0.3)
+        sink = _plateau(self.t[span], b.at_s, b.end_s, 2.5, 0.4)
+        drop = 12.0 if b.head_drop_deg is None else b.head_drop_deg
+        self.head[1, span] += drop * sink
+        self.head[2, span] += 6.0 * sink
 
     def yawn(self, start: float, end: float) -> None:
         span = self.window(start, end)
@@ -263,6 +273,15 @@ class _Builder:
             self.close_eyes(at, squeeze, close_s=0.1, reopen_s=0.15)
             at += squeeze + float(rng.uniform(0.3, 0.6))
 
+    def grimace(self, start: float, end: float) -> None:
+        """Eyes squeezed shut and mouth corners stretched for as long as it lasts (crying,
+        pain): it looks like a laugh to the smile score, but it does not stop."""
+        span = self.window(start, end)
+        w = _plateau(self.t[span], start, end, 0.2, 0.2)
+        self.smile[span] = np.maximum(self.smile[span], 0.75 * w)
+        self.mouth[span] = np.maximum(self.mouth[span], 0.15 * w)
+        self.close_eyes(start, end - start, close_s=0.15, reopen_s=0.2)
+
     def phone(self, start: float, end: float) -> None:
         """Phone in the lap: looking down at it for seconds, up at the road briefly."""
         rng = self.rng["phone"]
@@ -284,6 +303,16 @@ class _Builder:
                 t += 8.0
             t += 10.0
 
+    def _frame_times(self) -> np.ndarray:
+        """When each frame was taken: the nominal times, wobbling by up to the sensor's
+        jitter (as a live camera's do), always in order."""
+        jitter_s = self.scenario.sensor.frame_jitter_ms / 1000.0
+        if jitter_s <= 0.0:
+            return self.t
+        wobble = self.rng["jitter"].uniform(-jitter_s, jitter_s, len(self.t))
+        times: np.ndarray = np.maximum(self.t + wobble, 0.0)
+        return times
+
     def finish(self) -> GroundTruth:
         sensor = self.scenario.sensor
         if sensor.dropout_rate > 0:
@@ -292,7 +321,7 @@ class _Builder:
         aperture = np.clip(self.aperture * droop, 0.0, 1.0).astype(np.float32)
         head = self.head + self.neutral[:, None]
         poses = FacePoses(
-            t_s=self.t,
+            t_s=self._frame_times(),
             present=self.present,
             occluded=self.occluded,
             aperture_left=aperture,

@@ -58,6 +58,7 @@ def load_scenario(path: str | Path) -> Scenario:
     duration = attempt(
         lambda: top.number("duration_s", minimum=1.0, maximum=_LONGEST_S), _LONGEST_S
     )
+    fps = attempt(lambda: top.number("fps", 30.0, minimum=1.0, maximum=240.0), 30.0)
     no_nodes: list[yaml.Node] = []
     timeline = attempt(lambda: top.items("timeline"), no_nodes)
     expect = attempt(lambda: top.items("expect"), no_nodes)
@@ -66,10 +67,10 @@ def load_scenario(path: str | Path) -> Scenario:
         name=attempt(lambda: top.text("name", path.stem), path.stem),
         description=attempt(lambda: top.text("description", ""), ""),
         duration_s=duration,
-        fps=attempt(lambda: top.number("fps", 30.0, minimum=1.0, maximum=240.0), 30.0),
+        fps=fps,
         seed=attempt(lambda: top.integer("seed", 0, minimum=0), 0),
         driver=attempt(lambda: _driver(top.section("driver")), DriverProfile()),
-        sensor=attempt(lambda: _sensor(top.section("sensor")), SensorProfile()),
+        sensor=attempt(lambda: _sensor(top.section("sensor"), fps), SensorProfile()),
         cabin=attempt(lambda: _cabin(top.section("cabin")), Cabin()),
         vehicle=attempt(lambda: _vehicle(top.section("vehicle"), duration), VehicleProfile()),
         timeline=_each(problems, timeline, lambda node: _behaviour(path, node, duration)),
@@ -117,15 +118,19 @@ def _driver(fields: Fields | None) -> DriverProfile:
     return profile
 
 
-def _sensor(fields: Fields | None) -> SensorProfile:
+def _sensor(fields: Fields | None, fps: float) -> SensorProfile:
     if fields is None:
         return SensorProfile()
     default = SensorProfile()
     profile = SensorProfile(
         noise_px=fields.number("noise_px", default.noise_px, minimum=0, maximum=5),
         dropout_rate=fields.number("dropout_rate", default.dropout_rate, minimum=0, maximum=0.5),
+        frame_jitter_ms=fields.number("frame_jitter_ms", 0.0, minimum=0.0, maximum=15.0),
     )
-    fields.done(("noise_px", "dropout_rate"))
+    fields.done(("noise_px", "dropout_rate", "frame_jitter_ms"))
+    if profile.frame_jitter_ms >= 450.0 / fps:
+        limit = 450.0 / fps
+        raise fields.fail("frame_jitter_ms", f"must stay under {limit:g} ms at {fps:g} frames/s")
     return profile
 
 
@@ -197,19 +202,26 @@ _BEHAVIOUR_KEYS: dict[BehaviourKind, tuple[float | None, tuple[str, ...]]] = {
     BehaviourKind.GLANCE: (None, ("zone", "movement", "lid_aperture")),
     BehaviourKind.GLANCES: (None, ("zone", "movement", "count", "gap_s", "lid_aperture")),
     BehaviourKind.DROWSINESS_RAMP: (None, ("intensity",)),
-    BehaviourKind.MICROSLEEP: (1.5, ()),
-    BehaviourKind.SLEEP: (None, ()),
+    BehaviourKind.MICROSLEEP: (1.5, ("head_drop_deg",)),
+    BehaviourKind.SLEEP: (None, ("head_drop_deg",)),
     BehaviourKind.YAWN: (5.0, ()),
     BehaviourKind.TALK: (None, ()),
     BehaviourKind.LAUGH: (2.0, ()),
     BehaviourKind.PHONE: (None, ()),
     BehaviourKind.FACE_LOST: (None, ()),
     BehaviourKind.SUNGLASSES: (None, ()),
+    BehaviourKind.GRIMACE: (None, ()),
+    BehaviourKind.CAMERA_MOVED: (None, ("yaw_deg", "pitch_deg")),
+    BehaviourKind.CAMERA_LOST: (None, ()),
     BehaviourKind.TAKEOVER: (3.0, ()),
     BehaviourKind.HANDS_OFF: (None, ()),
     BehaviourKind.IGNITION_CYCLE: (2.0, ()),
     BehaviourKind.BUS_FAULT: (None, ("mode",)),
 }
+
+
+#: Behaviours that last to the end of the drive unless given a duration.
+_LASTING = frozenset({BehaviourKind.SUNGLASSES, BehaviourKind.CAMERA_MOVED})
 
 
 def _behaviour(path: Path, node: yaml.Node, scenario_s: float) -> Behaviour:
@@ -218,8 +230,8 @@ def _behaviour(path: Path, node: yaml.Node, scenario_s: float) -> Behaviour:
     kind = BehaviourKind(fields.text("do", choices=kinds))
     default_duration, extra = _BEHAVIOUR_KEYS[kind]
     at_s = fields.number("at_s", minimum=0.0, maximum=scenario_s)
-    if kind is BehaviourKind.SUNGLASSES and not fields.has("duration_s"):
-        duration = scenario_s - at_s  # on for the rest of the drive
+    if kind in _LASTING and not fields.has("duration_s"):
+        duration = scenario_s - at_s  # for the rest of the drive
     else:
         duration = fields.number("duration_s", default_duration, minimum=0.05)
     zone = None
@@ -245,6 +257,15 @@ def _behaviour(path: Path, node: yaml.Node, scenario_s: float) -> Behaviour:
         lid_aperture=fields.number("lid_aperture", minimum=0.0, maximum=1.0)
         if "lid_aperture" in extra and fields.has("lid_aperture")
         else None,
+        head_drop_deg=fields.number("head_drop_deg", minimum=0.0, maximum=60.0)
+        if "head_drop_deg" in extra and fields.has("head_drop_deg")
+        else None,
+        yaw_deg=fields.number("yaw_deg", 0.0, minimum=-45.0, maximum=45.0)
+        if "yaw_deg" in extra
+        else 0.0,
+        pitch_deg=fields.number("pitch_deg", 0.0, minimum=-30.0, maximum=30.0)
+        if "pitch_deg" in extra
+        else 0.0,
     )
     if kind is BehaviourKind.MICROSLEEP and not 0.5 <= duration < 3.0:
         raise fields.fail(

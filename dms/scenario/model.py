@@ -37,6 +37,9 @@ class BehaviourKind(str, enum.Enum):
     PHONE = "phone"  # phone in the lap: repeated glances down
     FACE_LOST = "face_lost"  # out of the camera's view
     SUNGLASSES = "sunglasses"  # dark lenses on
+    GRIMACE = "grimace"  # eyes squeezed shut, mouth corners stretched (crying, pain)
+    CAMERA_MOVED = "camera_moved"  # the camera is bumped: its view turns for the rest
+    CAMERA_LOST = "camera_lost"  # no frames at all: the camera stalls or is unplugged
     # The driver's hands and feet, and the car.
     TAKEOVER = "takeover"  # steering and pedals: takes the car back (cancels an MRM)
     HANDS_OFF = "hands_off"  # no steering input
@@ -58,6 +61,8 @@ FACE_BEHAVIOURS = frozenset(
         BehaviourKind.PHONE,
         BehaviourKind.FACE_LOST,
         BehaviourKind.SUNGLASSES,
+        BehaviourKind.GRIMACE,
+        BehaviourKind.CAMERA_MOVED,
     }
 )
 
@@ -77,6 +82,9 @@ class Behaviour:
     intensity: float = 1.0
     mode: str = "cut"  # bus faults: "cut" (frames lost) or "corrupt" (a bit flipped)
     lid_aperture: float | None = None  # glances: how open the lids stay (default: by zone)
+    head_drop_deg: float | None = None  # sleep, microsleep: how far the head sinks
+    yaw_deg: float = 0.0  # camera_moved: how the camera turned (+ to the driver's left)
+    pitch_deg: float = 0.0  # ... and tilted (+ down, as seen by the driver)
 
     def covers(self, t_s: float) -> bool:
         return self.at_s <= t_s < self.end_s
@@ -100,6 +108,8 @@ class DriverProfile:
 class SensorProfile:
     noise_px: float = 0.3  # landmark noise, pixels
     dropout_rate: float = 0.0  # share of frames with no face found
+    # A live camera's frame times wobble around the nominal period by up to this much.
+    frame_jitter_ms: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,7 +39,7 @@ from dms.events import Event
 from dms.scenario.behaviour import build_ground_truth, sensor_rng
 from dms.scenario.controls import DriverTimeline, FaultyLink
 from dms.scenario.expectations import ExpectationResult, check_expectations
-from dms.scenario.model import Scenario
+from dms.scenario.model import BehaviourKind, Scenario
 from dms.sensor.features import FaceFeatures
 from dms.sensor.module import CameraModule
 from dms.sensor.synthetic import SyntheticFace
@@ -221,7 +221,9 @@ class Replay:
         self._sim = SimNode(vehicle, vehicle_bus, Publisher(vehicle_bus, key=key), key=key)
         self._observer = _BusObserver(observer_bus, key, log=logger)
         self.frame_index = 0  # the next frame to run
-        self._features: list[FaceFeatures] = []  # of the current chunk of frames
+        # of the current chunk of frames; None where the camera delivered none
+        self._features: list[FaceFeatures | None] = []
+        self._camera_lost = scenario.behaviours(BehaviourKind.CAMERA_LOST)
         self.events: list[Event] = []
         self._node_s = dict.fromkeys(NODES, 0.0)
         self._started = time.perf_counter()
@@ -249,7 +251,11 @@ class Replay:
         started = clock()
         self._sim.step(t_s, self._driver.controls)
         stepped = clock()
-        self.events.extend(self._module.report(self._features[i % RENDER_CHUNK]).events)
+        features = self._features[i % RENDER_CHUNK]
+        if features is None:
+            self._module.fault(t_s)  # no frame: the module says so on the bus
+        else:
+            self.events.extend(self._module.report(features).events)
         reported = clock()
         ecu = self._ecu.step(t_s)
         if ecu is not None:
@@ -270,7 +276,15 @@ class Replay:
         poses = self._truth.poses.window(first, first + RENDER_CHUNK)
         faces = self._face.render(poses)
         rendered = clock()
-        self._features = self._module.measure(faces, poses.t_s.tolist())
+        times = poses.t_s.tolist()
+        taken = [not any(b.covers(t) for b in self._camera_lost) for t in times]
+        measured = iter(
+            self._module.measure(
+                [face for face, ok in zip(faces, taken, strict=True) if ok],
+                [t for t, ok in zip(times, taken, strict=True) if ok],
+            )
+        )
+        self._features = [next(measured) if ok else None for ok in taken]
         self._node_s["driver"] += rendered - started
         self._node_s["camera module"] += clock() - rendered
 

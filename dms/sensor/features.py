@@ -19,6 +19,7 @@ give eyeBlink 0.45-0.84 and a 3-D eye aspect ratio (EAR) of 0.01-0.15; open eyes
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -60,9 +61,11 @@ class FeatureSettings:
     # A glance down with lowered lids, not a closure: the eyes look down (eyeLookDown of a
     # lowered-lid glance 0.45-0.56; shut eyes read 0.55-0.9 too, so this alone cannot tell)
     # and the lids leave over a third of the iris width in view (lowered lids 0.38-0.42 of
-    # it; shut eyes 0.05-0.26, measured on the real clips).
+    # it; shut eyes 0.05-0.26, measured on the real clips); the glance lasts until the
+    # lids cover more than that (a blink during the glance), or the eyes stop looking down.
     look_down_min: float = 0.35
     iris_exposed_min: float = 0.35
+    iris_covered_below: float = 0.27
     # Occlusion (sunglasses): the ring around the eye much darker than the cheek (lenses:
     # darkness 0.9; skin and clear glasses 0.0-0.5) and little texture inside the opening.
     occluded_darkness: float = 0.60
@@ -218,7 +221,7 @@ def _measure(
     # down lowers the lids over part of it, shut lids cover it.
     exposure = (
         sum(
-            _ratio(_dist_2d(p[e + 7], p[e + 8], xp), _dist_2d(p[e + 9], p[e + 10], xp), xp)
+            _ratio(_dist(p[e + 7], p[e + 8], xp), _dist(p[e + 9], p[e + 10], xp), xp)
             for e in (_L, _R)
         )
         / 2.0
@@ -324,6 +327,10 @@ class _Geometry(NamedTuple):
     face_width_px: float
 
 
+#: Open-eyed frames whose median eye angle is the gaze: a blink's one or two half-shut
+#: frames are outvoted; a real eye movement shows after three frames (0.1 s at 30 fps).
+EYE_MEDIAN_FRAMES = 5
+
 #: Batches smaller than this are measured face by face in floats: a numpy call costs
 #: about as much as a face's whole geometry in plain Python.
 VECTOR_MIN_FACES = 16
@@ -389,7 +396,10 @@ class FeatureExtractor:
         self._ear = [_Baseline(s.ear_open_default, s.baseline_tau_s) for _ in range(2)]
         self._blink = [_Baseline(s.blink_open_default, s.baseline_tau_s) for _ in range(2)]
         self._closed = False
-        self._eye_offset = (0.0, 0.0)  # the eyes' last seen (yaw, pitch) in the head
+        self._lowered = False  # a glance down with lowered lids is under way
+        # The eyes' (yaw, pitch) in the head on the last open-eyed frames, for a median.
+        self._eye_yaws: deque[float] = deque(maxlen=EYE_MEDIAN_FRAMES)
+        self._eye_pitches: deque[float] = deque(maxlen=EYE_MEDIAN_FRAMES)
         self._last_t: float | None = None
 
     @property
@@ -445,19 +455,23 @@ class FeatureExtractor:
         (yaw, pitch, roll, gaze_yaw, gaze_pitch, width) = g[10:]
         # A glance down lowers the lids until they read as shut; the eyes still look (down)
         # and the iris is still in view: that is no closure, however low the lids.
-        lowered = look_down >= s.look_down_min and exposure >= s.iris_exposed_min
+        exposed = s.iris_covered_below if self._lowered else s.iris_exposed_min
+        lowered = self._lowered = look_down >= s.look_down_min and exposure >= exposed
         if not visible or lowered:
             self._closed = False
         elif self._closed:
             self._closed = mean_open < s.open_above
         else:
             self._closed = mean_open < s.closed_below
-        # Shut lids hide where the eyes point (they read as looking down): hold the eyes'
-        # last seen angle in the head until they open again.
-        if self._closed:
-            gaze_yaw, gaze_pitch = yaw + self._eye_offset[0], pitch + self._eye_offset[1]
-        else:
-            self._eye_offset = (gaze_yaw - yaw, gaze_pitch - pitch)
+        # Where the eyes point in the head, over the last few open-eyed frames: shut lids
+        # hide it, and the frame a blink closes or opens reads as a look down (eyeLookDown
+        # rises with the lid), so one or two odd frames must not move the gaze.
+        if not self._closed:
+            self._eye_yaws.append(gaze_yaw - yaw)
+            self._eye_pitches.append(gaze_pitch - pitch)
+        if self._eye_yaws:
+            gaze_yaw = yaw + sorted(self._eye_yaws)[len(self._eye_yaws) // 2]
+            gaze_pitch = pitch + sorted(self._eye_pitches)[len(self._eye_pitches) // 2]
         return FaceFeatures(  # in field order
             t_s,
             True,  # face_present

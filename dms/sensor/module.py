@@ -175,7 +175,7 @@ class CameraModule:
                     long_blinks_per_min=eyes.long_blinks_per_min,
                     eyes_closed_s=eyes.closed_s,
                     microsleep=eyes.microsleep,
-                    sleep=eyes.sleep,
+                    sleep=s.asleep,
                     unresponsive=s.unresponsive,
                     unresponsive_reason=s.unresponsive_reason,
                     yawning=s.yawn.yawning,

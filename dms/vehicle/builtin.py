@@ -2,7 +2,7 @@
 
 Longitudinal dynamics with comfortable limits, lanes and the position in the lane, hazard
 and turn lights, the driver's inputs, and the ECU's minimal-risk manoeuvre: change lanes
-to the right one at a time, decelerate at the commanded rate, stop in lane.
+one at a time toward the commanded lane, decelerate at the commanded rate, stop in lane.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ class BuiltinSettings:
     lane_width_m: float = 3.5
     driver_accel_mps2: float = 1.5  # how briskly the driver reaches the wanted speed
     driver_decel_mps2: float = 2.0
-    lane_change_s: float = 3.0  # one lane to the right during an MRM
+    lane_change_s: float = 3.0  # one lane over during an MRM
     wander_m: float = 0.15  # the driver's natural weave within the lane
     wander_period_s: float = 9.0
 
@@ -38,7 +38,7 @@ class BuiltinVehicle(Vehicle):
         self._speed = speed_mps
         self._position = 0.0
         self._lane = min(max(s.start_lane, 0), s.lanes - 1)
-        self._lane_change = 0.0  # progress of a lane change to the right, 0..1
+        self._lane_change = 0.0  # progress of a lane change, 0..1
         self._t = 0.0
 
     def step(self, dt_s: float, controls: DriverControls, command: MrmCommand) -> VehicleStatus:
@@ -56,17 +56,14 @@ class BuiltinVehicle(Vehicle):
 
         turning = TurnSignal.OFF
         offset = s.wander_m * math.sin(2.0 * math.pi * self._t / s.wander_period_s)
-        if (
-            command.state is MrmState.LANE_CHANGE
-            and self._lane > command.target_lane
-            and self._speed > 0
-        ):
-            turning = TurnSignal.RIGHT
+        step = (command.target_lane > self._lane) - (command.target_lane < self._lane)  # +1 left
+        if command.state is MrmState.LANE_CHANGE and step and self._speed > 0:
+            turning = TurnSignal.LEFT if step > 0 else TurnSignal.RIGHT
             self._lane_change += dt_s / s.lane_change_s
             if self._lane_change >= 1.0:
-                self._lane -= 1
+                self._lane += step
                 self._lane_change = 0.0
-            offset = -s.lane_width_m * self._lane_change
+            offset = step * s.lane_width_m * self._lane_change
         elif command.active:
             offset = 0.0  # the MRM holds the lane centre
         accel = (self._speed - before) / dt_s if dt_s > 0 else 0.0

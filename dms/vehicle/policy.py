@@ -3,16 +3,18 @@ minimal-risk manoeuvre out. Pure: ``update(inputs) -> outputs``, no bus, no cloc
 
 Escalation follows Euro NCAP's driver-state protocol and openpilot's monitoring policy:
 level 1 visual -> level 2 visual and chime -> level 3 urgent (haptic, ADAS at maximum
-sensitivity) -> a minimal-risk manoeuvre (MRM) for an unresponsive driver: hazard lights,
-the rightmost lane where there is one, a controlled stop in lane, then an eCall.
+sensitivity) -> a minimal-risk manoeuvre (MRM) within a second of an unresponsive driver,
+whatever the reason: hazard lights, the lane by the hard shoulder where there is one, a
+controlled stop in lane, then an eCall.
 A DMS that stops talking (or talks nonsense) is "DMS unavailable": a telltale, no driver
-warnings from stale data, and the fallback cars without a driver camera use: hands-on-
-wheel monitoring (UN R79 hands-off warnings).
+warnings from stale data. That, and a module that says it cannot see the driver or the
+eyes, brings in the fallback cars without a driver camera use: hands-on-wheel monitoring
+(see :mod:`dms.vehicle.fallback`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from dms.bus import DmsDistraction, DmsDrowsiness, DmsStatus, EcuAdas, EcuHmi, VehState
 from dms.bus.enums import (
@@ -26,7 +28,10 @@ from dms.bus.enums import (
     Sensitivity,
     UnresponsiveReason,
 )
+from dms.driver_state.cabin import Cabin
 from dms.events import Event, EventKind
+from dms.vehicle.fallback import FALLBACK_CAUSES, FallbackSettings
+from dms.vehicle.fallback import Fallback as HandsOnWheel
 from dms.vehicle.model import STANDSTILL_MPS, MrmCommand
 
 __all__ = ["EcuInputs", "EcuOutputs", "EcuPolicy", "EcuSettings"]
@@ -49,11 +54,15 @@ class EcuSettings:
     drowsy_advisory_level: int = 7
     drowsy_warning_level: int = 8
     drowsy_alert_min_s: float = 5.0  # a drowsiness alert stays up at least this long
-    # MRM: starts within 1 s of an unresponsive driver (Euro NCAP); the flag must hold
-    # for this long first, so one bad message cannot stop a car.
+    # MRM: starts within 1 s of the DMS's unresponsive classification, whatever its reason
+    # (Euro NCAP); the classification must hold this long first, so one bad message cannot
+    # stop a car. The same for every reason.
     unresponsive_confirm_s: float = 0.5
-    # A driver looking away is unresponsive only once an urgent warning has gone unheeded
-    # this long (Euro NCAP: no return of the eyes to the road within 3 s of a warning).
+    # The car's own classification, when the camera cannot see the driver: an urgent
+    # hands-off warning unanswered this long is an unresponsive driver (Euro NCAP: no
+    # response within 3 s of a warning). Where the camera sees, the DMS classifies (a
+    # driver glued to a phone despite an urgent warning is distracted, not unresponsive,
+    # until the gaze has been away 6 s).
     ignored_urgent_warning_s: float = 3.0
     # Deceleration to a stop in lane: 2-3 m/s², within UN R79's risk-mitigation limits;
     # gentler while moving to the rightmost lane.
@@ -67,9 +76,8 @@ class EcuSettings:
     # Repeated level-3 alerts lock out assisted driving until the next ignition cycle
     # (Euro NCAP driver engagement; openpilot locks out after repeated terminal alerts).
     lockout_after_level3: int = 3
-    # DMS unavailable fallback: UN R79 hands-off warnings; the telltale is the visual stage,
-    # the acoustic one follows after 30 s without steering.
-    hands_off_acoustic_s: float = 30.0
+    # When the camera cannot watch the driver: hands-on-wheel monitoring.
+    fallback: FallbackSettings = field(default_factory=FallbackSettings)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +101,31 @@ class EcuOutputs:
 
 
 _TAKEOVER_PEDALS = DriverInput.ACCELERATOR | DriverInput.BRAKE | DriverInput.BUTTON
+#: At equal level, which alert the cluster shows: the driver's state before a notice that
+#: the camera cannot see (a head-based distraction warning behind dark lenses still shows).
+_PRIORITY = {
+    AlertKind.NONE: 0,
+    AlertKind.DMS_UNAVAILABLE: 1,
+    AlertKind.EYES_NOT_VISIBLE: 1,
+    AlertKind.DRIVER_NOT_VISIBLE: 1,
+    AlertKind.DROWSINESS_ADVISORY: 2,
+    AlertKind.DISTRACTION: 3,
+    AlertKind.PHONE_USE: 4,
+    AlertKind.HANDS_OFF: 5,
+    AlertKind.DROWSINESS: 6,
+    AlertKind.UNRESPONSIVE: 7,
+}
+#: What the module's state says the camera cannot see.
+_UNSEEN = {
+    DmsState.DRIVER_NOT_VISIBLE: AlertKind.DRIVER_NOT_VISIBLE,
+    DmsState.EYES_NOT_VISIBLE: AlertKind.EYES_NOT_VISIBLE,
+}
+
+
+def _rank(alert: tuple[AlertLevel, AlertKind]) -> tuple[int, int]:
+    return int(alert[0]), _PRIORITY[alert[1]]
+
+
 _CHIMES = {
     AlertLevel.NONE: Chime.NONE,
     AlertLevel.VISUAL: Chime.NONE,
@@ -104,10 +137,13 @@ _CHIMES = {
 class EcuPolicy:
     """Pure policy: ``update(inputs) -> EcuOutputs``; time comes from ``inputs.t_s``."""
 
-    def __init__(self, settings: EcuSettings | None = None) -> None:
-        self.settings = settings or EcuSettings()
+    def __init__(self, settings: EcuSettings | None = None, cabin: Cabin | None = None) -> None:
+        self.settings = s = settings or EcuSettings()
+        self.cabin = cabin or Cabin()
         self._distracted_since: float | None = None
-        self._urgent_since: float | None = None  # an urgent distraction warning stands since
+        self._unanswered_since: float | None = None  # an urgent warning stands unanswered
+        self._no_response = False  # the car's own unresponsive classification
+        self._fallback = HandsOnWheel(s.fallback)
         self._on_road_since: float | None = None
         self._drowsy_since: float | None = None
         self._drowsy_alert = (AlertLevel.NONE, AlertKind.NONE)
@@ -117,7 +153,6 @@ class EcuPolicy:
         self._standstill_since: float | None = None
         self._takeover_since: float | None = None
         self._ecall = False
-        self._hands_off_since: float | None = None
         self._level3_count = 0
         self._lockout = False
         self._ignition = True
@@ -146,13 +181,17 @@ class EcuPolicy:
 
         if dms_ok:
             alert = self._driver_alert(inputs, speed, t)
-            self._hands_off_since = None
+            status = inputs.status
+            cause = _UNSEEN.get(status.state, AlertKind.NONE) if status else AlertKind.NONE
         else:
             self._forget_driver_state()
-            alert = self._fallback_alert(vehicle, t)
+            alert, cause = (AlertLevel.NONE, AlertKind.NONE), AlertKind.DMS_UNAVAILABLE
+        fallback = self._fallback.update(cause, vehicle, t)
+        alert = max(alert, (fallback.level, fallback.kind), key=_rank)
         events += self._mrm_step(inputs, vehicle, t)
         if self._mrm in (MrmState.LANE_CHANGE, MrmState.DECELERATING, MrmState.STANDSTILL):
             alert = (AlertLevel.URGENT, AlertKind.UNRESPONSIVE)
+        events += self._answered_step(alert, fallback.hands_on, t)
         events += self._alert_events(alert, t)
         hmi, adas = self._displays(alert, dms_ok)
         if adas.fcw_sensitivity is not self._last_sensitivity:
@@ -174,10 +213,9 @@ class EcuPolicy:
             candidates.append(self._distraction_alert(distraction, moving, t))
         if drowsiness is not None:
             candidates.append(self._drowsiness_alert(drowsiness, moving, t))
-        if self._unresponsive_now(inputs, t) and speed >= STANDSTILL_MPS:
+        if self._unresponsive_now(inputs) and speed >= STANDSTILL_MPS:
             candidates.append((AlertLevel.URGENT, AlertKind.UNRESPONSIVE))
-        # Highest level first; at equal level the more serious kind (higher enum value).
-        return max(candidates, key=lambda alert: (alert[0], alert[1]))
+        return max(candidates, key=_rank)
 
     def _distraction_alert(
         self, d: DmsDistraction, moving: bool, t: float
@@ -197,15 +235,12 @@ class EcuPolicy:
             if recovered or not moving:
                 self._distracted_since = None
         if self._distracted_since is None:
-            self._urgent_since = None
             return AlertLevel.NONE, AlertKind.NONE
         kind = AlertKind.PHONE_USE if d.phone_use else AlertKind.DISTRACTION
         if d.eyes_on_road:  # looking back: hold the level reached, do not escalate further
-            self._urgent_since = None
             return self._last_alert if self._last_alert[1] is kind else (AlertLevel.VISUAL, kind)
         held = t - self._distracted_since
         if held >= s.escalate_level3_after_s:
-            self._urgent_since = self._urgent_since if self._urgent_since is not None else t
             return AlertLevel.URGENT, kind
         if held >= s.escalate_level2_after_s:
             return AlertLevel.CHIME, kind
@@ -233,32 +268,39 @@ class EcuPolicy:
             self._drowsy_since = t
         return self._drowsy_alert
 
-    def _unresponsive_now(self, inputs: EcuInputs, t: float) -> bool:
-        """Eyes closed >= 6 s (the DMS's verdict), or an urgent distraction warning ignored."""
+    def _unresponsive_now(self, inputs: EcuInputs) -> bool:
+        """The DMS classifies the driver unresponsive (eyes closed, gaze away, head down:
+        whatever the reason), or the car does (an urgent warning unanswered)."""
         drowsiness = inputs.drowsiness
-        if (
-            drowsiness is not None
-            and drowsiness.unresponsive_reason is UnresponsiveReason.EYES_CLOSED
-        ):
-            return True
-        ignored = (
-            self._urgent_since is not None
-            and t - self._urgent_since >= self.settings.ignored_urgent_warning_s
-        )
-        return ignored and drowsiness is not None and drowsiness.unresponsive
+        dms_says = self._dms_ok and drowsiness is not None and drowsiness.unresponsive
+        return dms_says or self._no_response
 
-    def _fallback_alert(self, vehicle: VehState | None, t: float) -> tuple[AlertLevel, AlertKind]:
-        """Without the DMS: the telltale, then UN R79-style hands-off warnings."""
-        s = self.settings
-        hands_on = vehicle is not None and DriverInput.STEERING in vehicle.driver_input
-        if hands_on or vehicle is None or vehicle.speed_mps < s.min_warning_speed_mps:
-            self._hands_off_since = None
-        elif self._hands_off_since is None:
-            self._hands_off_since = t
-        off = t - self._hands_off_since if self._hands_off_since is not None else 0.0
-        if off >= s.hands_off_acoustic_s:
-            return AlertLevel.CHIME, AlertKind.DMS_UNAVAILABLE
-        return AlertLevel.VISUAL, AlertKind.DMS_UNAVAILABLE
+    def _answered_step(
+        self,
+        alert: tuple[AlertLevel, AlertKind],
+        hands_on: bool,
+        t: float,
+    ) -> list[Event]:
+        """Follow whether an urgent hands-off warning is answered by the hands."""
+        level, kind = alert
+        if level is not AlertLevel.URGENT:
+            unanswered = False
+        elif kind is AlertKind.HANDS_OFF:
+            unanswered = not hands_on
+        else:  # the car's own urgent alert of an unresponsive driver: until taken over
+            unanswered = self._no_response
+        if not unanswered:
+            self._unanswered_since = None
+            self._no_response = False
+            return []
+        if self._unanswered_since is None:
+            self._unanswered_since = t
+        held = t - self._unanswered_since
+        if held >= self.settings.ignored_urgent_warning_s - 1e-6 and not self._no_response:
+            self._no_response = True
+            reason = UnresponsiveReason.NO_RESPONSE.name.lower()
+            return [Event(t, EventKind.UNRESPONSIVE, duration_s=held, reason=reason)]
+        return []
 
     def _forget_driver_state(self) -> None:
         """Stale DMS data must not raise or hold driver warnings."""
@@ -267,14 +309,13 @@ class EcuPolicy:
         self._drowsy_alert = (AlertLevel.NONE, AlertKind.NONE)
         self._drowsy_since = None
         self._unresponsive_since = None
-        self._urgent_since = None
 
     # -- the minimal-risk manoeuvre ------------------------------------------------------
 
     def _mrm_step(self, inputs: EcuInputs, vehicle: VehState | None, t: float) -> list[Event]:
         s = self.settings
         events: list[Event] = []
-        unresponsive = self._dms_ok and self._unresponsive_now(inputs, t)
+        unresponsive = self._unresponsive_now(inputs)
         moving = vehicle is not None and vehicle.speed_mps >= STANDSTILL_MPS
         if unresponsive and moving:
             self._unresponsive_since = (
@@ -293,7 +334,7 @@ class EcuPolicy:
             ):
                 first = (
                     MrmState.LANE_CHANGE
-                    if vehicle is not None and vehicle.lane_index > 0
+                    if vehicle is not None and vehicle.lane_index != self._slow_lane(vehicle)
                     else MrmState.DECELERATING
                 )
                 self._set_mrm(first, t)
@@ -305,7 +346,11 @@ class EcuPolicy:
         if state is not MrmState.STANDSTILL and self._takeover(vehicle, t):
             self._set_mrm(MrmState.CANCELLED, t)
             return [Event(t, EventKind.MRM_CANCELLED)]
-        if state is MrmState.LANE_CHANGE and vehicle is not None and vehicle.lane_index == 0:
+        if (
+            state is MrmState.LANE_CHANGE
+            and vehicle is not None
+            and vehicle.lane_index == self._slow_lane(vehicle)
+        ):
             self._set_mrm(MrmState.DECELERATING, t)
         if (
             vehicle is not None
@@ -324,6 +369,13 @@ class EcuPolicy:
             self._ecall = True
             events.append(Event(t, EventKind.ECALL))
         return events
+
+    def _slow_lane(self, vehicle: VehState | None) -> int:
+        """Where an MRM stops: the lane by the hard shoulder, on the side traffic keeps to
+        (the right for a left-hand-drive car, the left for a right-hand-drive one)."""
+        if self.cabin.drive_side == "left" or vehicle is None:
+            return 0
+        return max(0, vehicle.lane_count - 1)
 
     def _takeover(self, vehicle: VehState | None, t: float) -> bool:
         s = self.settings
@@ -352,7 +404,7 @@ class EcuPolicy:
         return MrmCommand(
             state=state,
             target_decel_mps2=min(decel, s.mrm_decel_limit_mps2),
-            target_lane=0,
+            target_lane=self._slow_lane(vehicle),
             hazard_request=active,
             ecall=self._ecall,
         )
@@ -390,7 +442,7 @@ class EcuPolicy:
     ) -> tuple[EcuHmi, EcuAdas]:
         """What the cluster and the ADAS are told. They change rarely, and the same inputs
         give the same (frozen) messages, so each combination is built once."""
-        key = (alert, dms_ok, self._mrm, self._lockout, self._level3_count)
+        key = (alert, dms_ok, self._fallback.active, self._mrm, self._lockout, self._level3_count)
         displays = self._display_cache.get(key)
         if displays is None:
             displays = self._display_cache[key] = self._build_displays(alert, dms_ok)
@@ -401,10 +453,11 @@ class EcuPolicy:
     ) -> tuple[EcuHmi, EcuAdas]:
         level, kind = alert
         mrm = self._mrm in (MrmState.LANE_CHANGE, MrmState.DECELERATING, MrmState.STANDSTILL)
-        driver_alert = level if kind is not AlertKind.DMS_UNAVAILABLE else AlertLevel.NONE
+        watched = not self._fallback.active  # the camera sees the driver
+        driver_alert = level if kind not in FALLBACK_CAUSES else AlertLevel.NONE
         if driver_alert is AlertLevel.URGENT or mrm:
             sensitivity = Sensitivity.MAXIMUM
-        elif driver_alert is not AlertLevel.NONE or not dms_ok:
+        elif driver_alert is not AlertLevel.NONE or not watched:
             sensitivity = Sensitivity.HIGH
         else:
             sensitivity = Sensitivity.NORMAL
@@ -422,6 +475,6 @@ class EcuPolicy:
             ldw_sensitivity=sensitivity,
             brake_prefill=driver_alert >= AlertLevel.CHIME or mrm,
             assist_available=not self._lockout and not mrm,
-            fallback=Fallback.NONE if dms_ok else Fallback.HANDS_ON_WHEEL,
+            fallback=Fallback.NONE if watched else Fallback.HANDS_ON_WHEEL,
         )
         return hmi, adas

@@ -3,7 +3,7 @@
 The ego vehicle drives on a committed three-lane motorway (``data/motorway.net.xml``) in
 light traffic. The driver's wanted speed becomes the ego's maximum speed, so SUMO's
 car-following keeps it safe behind traffic; a minimal-risk manoeuvre takes over with
-``changeLane`` to the rightmost lane, ``slowDown`` at the commanded deceleration, the
+``changeLane`` toward the commanded lane, ``slowDown`` at the commanded deceleration, the
 hazard bit (``1 << 2``) via ``setSignals``, and ``setSpeed(0)`` to hold the stop in lane.
 """
 
@@ -93,8 +93,9 @@ class SumoVehicle(Vehicle):
         signals = 0
         if command.active:
             signals |= HAZARD_BIT
-            if command.state is MrmState.LANE_CHANGE and lane > command.target_lane:
-                vehicle.changeLane(EGO, lane - 1, LANE_CHANGE_S)
+            if command.state is MrmState.LANE_CHANGE and lane != command.target_lane:
+                step = 1 if command.target_lane > lane else -1
+                vehicle.changeLane(EGO, lane + step, LANE_CHANGE_S)
                 signals |= RIGHT_BLINKER_BIT
             if speed > 0.0:
                 duration = max(SUMO_STEP_S, speed / max(command.target_decel_mps2, 0.1))

@@ -21,6 +21,9 @@ MESSAGES = {
     AlertKind.DROWSINESS: "You are drowsy - take a break",
     AlertKind.UNRESPONSIVE: "Wake up! Take the wheel",
     AlertKind.DMS_UNAVAILABLE: "Driver monitoring unavailable",
+    AlertKind.DRIVER_NOT_VISIBLE: "Driver monitoring cannot see you",
+    AlertKind.EYES_NOT_VISIBLE: "Driver monitoring cannot see your eyes",
+    AlertKind.HANDS_OFF: "Hold the steering wheel",
 }
 MRM_TEXT = {
     MrmState.LANE_CHANGE: "Stopping safely: moving right",
@@ -131,6 +134,21 @@ def _icon(surface: pygame.Surface, kind: AlertKind, box: Rect, ink: tuple[int, i
         for k in range(3):
             x = box.x + 28 + 17 * k
             pygame.draw.line(surface, ink, (x, cy - 30), (x + 6, cy - 48), 4)
+    elif kind is AlertKind.HANDS_OFF:  # a wheel and two hands off it
+        pygame.draw.circle(surface, ink, (cx, cy + 8), 40, width=8)
+        for side in (-1, 1):
+            pygame.draw.circle(surface, ink, (cx + side * 46, cy - 38), 11)
+            pygame.draw.line(surface, ink, (cx + side * 40, cy - 24), (cx + side * 30, cy - 12), 5)
+    elif kind is AlertKind.EYES_NOT_VISIBLE:  # dark glasses
+        for side in (-1, 1):
+            pygame.draw.ellipse(surface, ink, (cx + side * 27 - 24, cy - 18, 48, 36))
+        pygame.draw.line(surface, ink, (cx - 6, cy - 8), (cx + 6, cy - 8), 5)
+    elif kind is AlertKind.DRIVER_NOT_VISIBLE:  # a head and shoulders, struck through
+        pygame.draw.circle(surface, ink, (cx, cy - 18), 22, width=6)
+        pygame.draw.arc(surface, ink, (cx - 42, cy + 8, 84, 70), 0.0, math.pi, 6)
+        pygame.draw.line(
+            surface, ink, (box.x + 5, box.y + box.h - 10), (box.x + box.w - 5, box.y + 10), 7
+        )
     elif kind is AlertKind.UNRESPONSIVE:  # a steering wheel with hands missing
         pygame.draw.circle(surface, ink, (cx, cy), 50, width=8)
         pygame.draw.circle(surface, ink, (cx, cy), 12)
