@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import functools
 import sys
 import time
@@ -13,11 +14,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dms.bus import Publisher, load_key, open_bus
+from dms.cli.cabin_args import add_cabin_arguments, cabin_from
 from dms.cli.hud_runner import add_hud_arguments, make_app, show_bus
+from dms.driver_state.monitor import MonitorSettings
 from dms.errors import ConfigError
 from dms.sensor.module import CameraModule
 
 if TYPE_CHECKING:
+    from dms.scenario.model import Scenario
     from dms.sensor.sources import FrameSource
 
 __all__ = ["register"]
@@ -62,6 +66,7 @@ def _camera_arguments(parser: argparse.ArgumentParser, *, scenario: bool = False
     parser.add_argument("--seconds", type=float, help="stop after this long")
     parser.add_argument("--model", help="face model file (default: resolved)")
     parser.add_argument("--key-file", help="hex bus key (default: $DMS_BUS_KEY)")
+    add_cabin_arguments(parser, over="a scenario's" if scenario else "")
 
 
 def _source_opener(args: argparse.Namespace) -> tuple[Callable[[], FrameSource], str]:
@@ -92,6 +97,7 @@ def _live(args: argparse.Namespace) -> int:
         seconds=args.seconds,
         model=args.model,
         log_path=args.log,
+        cabin=cabin_from(args),
         on_frame=preview.show if preview is not None else None,
         log=_log,
     )
@@ -116,10 +122,14 @@ def _live(args: argparse.Namespace) -> int:
 
 def _sensor(args: argparse.Namespace) -> int:
     key = load_key(args.key_file)
+    scenario = _scenario(args)
+    cabin = cabin_from(args, scenario.cabin if scenario is not None else None)
     with open_bus(args.bus) as bus:
-        module = CameraModule(Publisher(bus, key=key), listen=bus, key=key)
-        if getattr(args, "scenario", None) is not None:
-            return _synthetic_sensor(args, module)
+        module = CameraModule(
+            Publisher(bus, key=key), listen=bus, key=key, monitor=MonitorSettings(cabin=cabin)
+        )
+        if scenario is not None:
+            return _synthetic_sensor(args, dataclasses.replace(scenario, cabin=cabin), module)
         from dms.sensor.live import CameraLoop
 
         opener, name = _source_opener(args)
@@ -134,13 +144,19 @@ def _sensor(args: argparse.Namespace) -> int:
     return 0
 
 
-def _synthetic_sensor(args: argparse.Namespace, module: CameraModule) -> int:
+def _scenario(args: argparse.Namespace) -> Scenario | None:
+    if getattr(args, "scenario", None) is None:
+        return None
+    from dms.scenario.loader import load_scenario
+
+    return load_scenario(args.scenario)
+
+
+def _synthetic_sensor(args: argparse.Namespace, scenario: Scenario, module: CameraModule) -> int:
     """The camera module watching a scenario's synthetic driver, in real time."""
     from dms.scenario.behaviour import build_ground_truth, sensor_rng
-    from dms.scenario.loader import load_scenario
     from dms.sensor.synthetic import SyntheticFace
 
-    scenario = load_scenario(args.scenario)
     truth = build_ground_truth(scenario)
     face = SyntheticFace(
         sensor_rng(scenario),

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 import can
 
 from dms.bus import Publisher, open_bus, open_log_writer
+from dms.driver_state.cabin import Cabin
+from dms.driver_state.monitor import MonitorSettings
 from dms.sensor.live import CameraLoop, LoopStats
 from dms.sensor.module import CameraModule
 from dms.sensor.observation import FaceObservation
@@ -61,6 +63,7 @@ class LiveSession:
         seconds: float | None = None,
         model: str | None = None,
         log_path: Path | None = None,
+        cabin: Cabin | None = None,
         on_frame: Callable[[Frame, FaceObservation | None], None] | None = None,
         log: Callable[[str], None] = print,
     ) -> None:
@@ -70,11 +73,19 @@ class LiveSession:
         stack = self._stack
         stack.enter_context(_recording(self.spec, log_path))
         module_bus, ecu_bus, car_bus = (stack.enter_context(open_bus(self.spec)) for _ in range(3))
-        module = CameraModule(Publisher(module_bus, key=key), listen=module_bus, key=key)
+        cabin = cabin or Cabin()
+        module = CameraModule(
+            Publisher(module_bus, key=key),
+            listen=module_bus,
+            key=key,
+            monitor=MonitorSettings(cabin=cabin),
+        )
         self.camera = CameraLoop(
             open_source, module, seconds=seconds, on_frame=on_frame, model_path=model, log=log
         )
-        self._ecu = EcuNode(ecu_bus, Publisher(ecu_bus, key=key), key=key, start_s=time.time())
+        self._ecu = EcuNode(
+            ecu_bus, Publisher(ecu_bus, key=key), key=key, cabin=cabin, start_s=time.time()
+        )
         self._controls = DriverControls(target_speed_mps=speed_kph * KPH)
         vehicle = BuiltinVehicle(speed_mps=self._controls.target_speed_mps)
         self._car = SimNode(vehicle, car_bus, Publisher(car_bus, key=key), key=key)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from dms.bus import load_key
+from dms.cli.cabin_args import add_cabin_arguments, cabin_from
 from dms.cli.hud_runner import add_hud_arguments, show_replay
 from dms.errors import ScenarioError
 from dms.scenario.loader import load_scenario
@@ -56,11 +58,15 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "screenshots into the report directory)",
     )
     add_hud_arguments(replay)
+    add_cabin_arguments(replay, over="the scenario's")
     replay.set_defaults(run=_replay)
 
 
 def _replay(args: argparse.Namespace) -> int:
-    scenarios = _load_all(args.scenarios)  # all valid before any runs
+    scenarios = [  # all valid before any runs
+        dataclasses.replace(scenario, cabin=cabin_from(args, scenario.cabin))
+        for scenario in _load_all(args.scenarios)
+    ]
     key = load_key(args.key_file)
     several = len(scenarios) > 1
     failed = 0

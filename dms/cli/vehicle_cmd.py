@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 
 from dms.bus import Publisher, load_key, open_bus
+from dms.cli.cabin_args import add_cabin_arguments, cabin_from
 from dms.errors import ConfigError
 from dms.vehicle.builtin import BuiltinVehicle
 from dms.vehicle.ecu import EcuNode
@@ -32,6 +33,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     ecu.add_argument("--bus", metavar="SPEC", required=True)
     ecu.add_argument("--seconds", type=float, help="stop after this long (default: Ctrl-C)")
     ecu.add_argument("--key-file", help="hex bus key (default: $DMS_BUS_KEY)")
+    add_cabin_arguments(ecu)
     ecu.set_defaults(run=_ecu)
 
     sim = commands.add_parser(
@@ -60,7 +62,9 @@ def run_paced(step: Callable[[float], object], period_s: float, seconds: float |
 def _ecu(args: argparse.Namespace) -> int:
     key = load_key(args.key_file)
     with open_bus(args.bus) as bus:
-        node = EcuNode(bus, Publisher(bus, key=key), key=key, start_s=time.time())
+        node = EcuNode(
+            bus, Publisher(bus, key=key), key=key, cabin=cabin_from(args), start_s=time.time()
+        )
 
         def step(t_s: float) -> None:
             outputs = node.step(t_s)

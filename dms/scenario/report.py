@@ -89,7 +89,9 @@ def _plot(result: ReplayResult, path: Path) -> None:
     )
     axes[1].set_ylabel("eyes on road")
     axes[1].set_yticks([0, 1], ["off", "on"])
-    axes[2].plot(t, [s.perclos_pct for s in samples], color="tab:red")
+    # No line where PERCLOS has no value yet (the window not filled or not judged).
+    perclos = [s.perclos_pct if s.perclos_valid else float("nan") for s in samples]
+    axes[2].plot(t, perclos, color="tab:red")
     axes[2].set_ylabel("PERCLOS %")
     axes[3].step(t, [s.drowsiness_level for s in samples], where="post", color="tab:purple")
     axes[3].set_ylabel("drowsiness\n(KSS-like)")

@@ -70,6 +70,7 @@ class Sample:
     eye_open: float  # NaN when the eyes cannot be seen
     eyes_on_road: bool
     perclos_pct: float
+    perclos_valid: bool
     drowsiness_level: int
     speed_kph: float
     alert_level: int
@@ -144,6 +145,7 @@ class _BusObserver:
             if isinstance(distraction, DmsDistraction)
             else True,
             perclos_pct=drowsiness.perclos_pct if isinstance(drowsiness, DmsDrowsiness) else 0.0,
+            perclos_valid=isinstance(drowsiness, DmsDrowsiness) and drowsiness.perclos_valid,
             drowsiness_level=drowsiness.drowsiness_level
             if isinstance(drowsiness, DmsDrowsiness)
             else 1,
@@ -217,7 +219,7 @@ class Replay:
             key=key,
             monitor=MonitorSettings(cabin=scenario.cabin),
         )
-        self._ecu = EcuNode(ecu_bus, Publisher(ecu_bus, key=key), key=key)
+        self._ecu = EcuNode(ecu_bus, Publisher(ecu_bus, key=key), key=key, cabin=scenario.cabin)
         self._sim = SimNode(vehicle, vehicle_bus, Publisher(vehicle_bus, key=key), key=key)
         self._observer = _BusObserver(observer_bus, key, log=logger)
         self.frame_index = 0  # the next frame to run

@@ -24,6 +24,7 @@ from dms.bus import (
 )
 from dms.bus.catalog import CATALOG
 from dms.bus.schedule import PeriodicSchedule
+from dms.driver_state.cabin import Cabin
 from dms.vehicle.policy import EcuInputs, EcuOutputs, EcuPolicy, EcuSettings
 
 __all__ = ["DMS_WATCHED", "EcuNode"]
@@ -52,13 +53,14 @@ class EcuNode:
         *,
         key: bytes | None = None,
         settings: EcuSettings | None = None,
+        cabin: Cabin | None = None,
         start_s: float = 0.0,
     ) -> None:
         self._bus = listen_to(bus, DmsDistraction, DmsDrowsiness, DmsStatus, VehState)
         self._publisher = publisher
         self._receiver = Receiver(key=key)
         self._health = HealthMonitor(start_s)
-        self._policy = EcuPolicy(settings)
+        self._policy = EcuPolicy(settings, cabin)
         self._latest: dict[type[Message], Message] = {}
         self._last_failure: dict[str, float] = {}
         self._schedule = PeriodicSchedule()

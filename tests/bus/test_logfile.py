@@ -97,7 +97,7 @@ def test_play_keeps_the_recorded_spacing_scaled_by_speed(tmp_path: Path) -> None
         now[0] += seconds
 
     with open_bus("virtual:paced") as bus:
-        bus.send = lambda frame, timeout=None: sent_at.append(now[0])  # type: ignore[method-assign]
+        bus.send = lambda msg, timeout=None: sent_at.append(now[0])  # type: ignore[method-assign]
         play(path, bus, speed=0.01, clock=lambda: now[0], sleep=sleep)  # 100 times slower
     assert sent_at == pytest.approx([0.0, 1.0, 2.0, 3.0, 4.0], abs=1e-3)
 

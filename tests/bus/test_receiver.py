@@ -22,8 +22,8 @@ from dms.bus.receiver import freshness_is_newer
 
 KEY = bytes(range(100, 132))
 EXAMPLES = {message.SPEC.name: message for message in example_messages()}
-FACE: DmsFaceState = EXAMPLES["DMS_FaceState"]  # type: ignore[assignment]
-VEH: VehState = EXAMPLES["VEH_State"]  # type: ignore[assignment]
+FACE = next(m for m in example_messages() if isinstance(m, DmsFaceState))
+VEH = next(m for m in example_messages() if isinstance(m, VehState))
 
 
 def frames(
@@ -119,9 +119,7 @@ def test_health_monitor_times_out_after_three_missed_periods() -> None:
     monitor = HealthMonitor(start_s=0.0)
     receiver = Receiver(key=KEY)
     publisher = Publisher(None, key=KEY)
-    message = DmsDistraction(
-        0, True, EXAMPLES["DMS_FaceState"].gaze_zone, 0, 0, 0, 2, False, False, False
-    )  # type: ignore[attr-defined]
+    message = DmsDistraction(0, True, FACE.gaze_zone, 0, 0, 0, 2, False, False, False)
     period = DmsDistraction.SPEC.period_s
     for k in range(10):
         monitor.observe(receiver.receive_can(publisher.encode(message, t_s=k * period)))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -13,7 +15,7 @@ from dms.events import Event, EventKind
 DT = 1 / 30
 
 
-def run(segments: list[tuple[float, bool | None, float]]) -> tuple[list[Event], EyeTracker]:
+def run(segments: Sequence[tuple[float, bool | None, float]]) -> tuple[list[Event], EyeTracker]:
     """(seconds, closed or None, openness) -> events."""
     tracker, events, t = EyeTracker(), [], 0.0
     for seconds, closed, openness in segments:

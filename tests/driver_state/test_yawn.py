@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 
 from dms.driver_state.yawn import YawnDetector, YawnState
@@ -9,7 +11,7 @@ from dms.driver_state.yawn import YawnDetector, YawnState
 DT = 1 / 30
 
 
-def run(profile: list[tuple[float, float | None, float]]) -> list[tuple[float, YawnState]]:
+def run(profile: Sequence[tuple[float, float | None, float]]) -> list[tuple[float, YawnState]]:
     """profile: (seconds, mouth_open or None, smile) segments -> (t, state) per frame."""
     detector, t, out = YawnDetector(), 0.0, []
     for seconds, mouth, smile in profile:

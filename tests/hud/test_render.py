@@ -51,7 +51,7 @@ def cluster() -> Cluster:
 
 def pixels(cluster: Cluster, state: HudState, area: Rect) -> np.ndarray:
     canvas = cluster.draw(state)
-    rgb = pygame.surfarray.array3d(canvas).transpose(1, 0, 2)
+    rgb: np.ndarray = pygame.surfarray.array3d(canvas).transpose(1, 0, 2)
     return rgb[area.y : area.y + area.h, area.x : area.x + area.w]
 
 

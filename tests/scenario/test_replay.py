@@ -46,6 +46,19 @@ def _off_vocabulary(result: ReplayResult) -> list[str]:
     return wrong
 
 
+def test_perclos_on_the_bus_is_exact_and_valid_only_after_a_full_window() -> None:
+    """perclos-jitter.yaml: 10 min of jittered frame times and lost frames."""
+    result = run_scenario(load_scenario(SCENARIOS / "perclos-jitter.yaml"))
+    values = [s.perclos_pct for s in result.samples]
+    assert min(values) >= 0.0 and max(values) <= 100.0
+    first_valid = next(s.t_s for s in result.samples if s.perclos_valid)
+    assert 60.0 <= first_valid <= 61.0
+    assert all(s.perclos_valid for s in result.samples if s.t_s > 61.0)
+    alert = [s.perclos_pct for s in result.samples if 61.0 < s.t_s < 360.0]
+    drowsy = [s.perclos_pct for s in result.samples if s.t_s > 520.0]
+    assert max(alert) < 6.5 < min(drowsy)  # alert drivers stay under 6 %, drowsy ones over
+
+
 def test_the_same_scenario_and_seed_give_byte_identical_bus_logs(tmp_path: Path) -> None:
     scenario = load_scenario(SCENARIOS / "microsleep.yaml")
     first, second = tmp_path / "a.blf", tmp_path / "b.blf"
@@ -61,8 +74,11 @@ def test_another_seed_gives_another_drive(tmp_path: Path) -> None:
     path.write_text(text.replace("seed: 13", "seed: 14"))
     a = run_scenario(load_scenario(SCENARIOS / "microsleep.yaml"))
     b = run_scenario(load_scenario(path))
-    blinks = lambda r: [e.t_s for e in r.events if e.kind is EventKind.BLINK]  # noqa: E731
     assert blinks(a) != blinks(b)
+
+
+def blinks(result: ReplayResult) -> list[float]:
+    return [e.t_s for e in result.events if e.kind is EventKind.BLINK]
 
 
 def test_an_expectation_that_does_not_hold_fails_the_run(tmp_path: Path) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import cv2
@@ -24,13 +24,14 @@ Still = Callable[[np.ndarray], tuple[FaceFeatures, FaceObservation | None]]
 @pytest.fixture(scope="session")
 def astronaut() -> np.ndarray:
     """One real face, eyes open, looking into the lens (NASA, public domain)."""
-    return np.ascontiguousarray(data.astronaut())
+    image: np.ndarray = np.ascontiguousarray(data.astronaut())  # type: ignore[no-untyped-call]
+    return image
 
 
 @pytest.fixture(scope="session")
-def still_landmarker() -> FaceLandmarker:
+def still_landmarker() -> Iterator[FaceLandmarker]:
     landmarker = FaceLandmarker(video=False)
-    yield landmarker  # type: ignore[misc]
+    yield landmarker
     landmarker.close()
 
 

@@ -43,8 +43,10 @@ def pitched_down(rgb: np.ndarray, depth: float = 0.2) -> np.ndarray:
     """The face foreshortened as by a head pitched down: the brow nearer the camera."""
     h, w = rgb.shape[:2]
     d = depth * w
-    corners = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
-    moved = np.float32([[-d, 0], [w + d, 0], [w - d, h * (1 - depth)], [d, h * (1 - depth)]])
+    corners = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float32)
+    moved = np.array(
+        [[-d, 0], [w + d, 0], [w - d, h * (1 - depth)], [d, h * (1 - depth)]], dtype=np.float32
+    )
     warp = cv2.getPerspectiveTransform(corners, moved)
     return np.ascontiguousarray(
         cv2.warpPerspective(rgb, warp, (w, h), borderMode=cv2.BORDER_REPLICATE)
