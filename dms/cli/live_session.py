@@ -20,6 +20,7 @@ from dms.sensor.live import CameraLoop, LoopStats
 from dms.sensor.module import CameraModule
 from dms.sensor.observation import FaceObservation
 from dms.sensor.sources import Frame, FrameSource
+from dms.units import KPH
 from dms.vehicle.builtin import BuiltinVehicle
 from dms.vehicle.ecu import EcuNode
 from dms.vehicle.model import DriverControls
@@ -32,7 +33,6 @@ if TYPE_CHECKING:
 __all__ = ["LiveSession"]
 
 CAR_TICK_S = 0.01
-KPH = 1 / 3.6
 
 
 @contextlib.contextmanager

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dms.bus import Publisher, load_key, open_bus
 from dms.cli.cabin_args import add_cabin_arguments, cabin_from
 from dms.errors import ConfigError
+from dms.units import KPH
 from dms.vehicle.builtin import BuiltinVehicle
 from dms.vehicle.ecu import EcuNode
 from dms.vehicle.model import DriverControls, Vehicle
@@ -23,7 +24,6 @@ from dms.vehicle.sim import SimNode
 __all__ = ["register", "run_paced"]
 
 ECU_TICK_S = 0.01
-KPH = 1 / 3.6
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -17,10 +17,10 @@ from dms.bus.enums import GazeZone
 from dms.driver_state.cabin import DRIVING_RELATED
 from dms.driver_state.types import Event, EventKind
 from dms.driver_state.window import WindowedTime
+from dms.units import KPH
 
 __all__ = ["AttentionSettings", "AttentionState", "AttentionTracker", "long_distraction_limit_s"]
 
-KPH = 1 / 3.6
 #: Limits are met within a millisecond: frame times carry rounding from their clocks.
 _TOLERANCE_S = 1e-3
 
@@ -134,7 +134,11 @@ class AttentionTracker:
         else:
             self._unknown_s = 0.0
         moving = speed_mps >= s.addw_min_speed_mps
-        events += self._segment(zone, (t_s, dt_s, moving))
+        if zone is self._zone and not self._pending:  # the glance goes on (most frames)
+            self._left_zone_at = self._candidate = None
+            self._count(t_s, dt_s, moving)
+        else:
+            events += self._segment(zone, (t_s, dt_s, moving))
         self._vats.forget(t_s)
         self._phone.forget(t_s)
         events += self._flags(speed_mps, t_s)
@@ -225,14 +229,16 @@ class AttentionTracker:
         elif self._phone_on and phone_s < s.phone_off_s:
             self._phone_on = False
         zone = self._zone
-        distracting = zone is not GazeZone.ROAD and zone not in DRIVING_RELATED
+        if zone is GazeZone.ROAD or zone in DRIVING_RELATED:  # not distracting (most frames)
+            self._long_on = self._gaze_away_on = False
+            return events
         off_road_s = self._off_road_s
         limit = long_distraction_limit_s(speed_mps, s)
-        long_now = distracting and limit is not None and off_road_s >= limit - _TOLERANCE_S
+        long_now = limit is not None and off_road_s >= limit - _TOLERANCE_S
         if long_now and not self._long_on:
             events.append(Event(t_s, EventKind.LONG_DISTRACTION, duration_s=off_road_s, zone=zone))
         self._long_on = long_now
-        away_now = distracting and off_road_s >= s.unresponsive_gaze_s - _TOLERANCE_S
+        away_now = off_road_s >= s.unresponsive_gaze_s - _TOLERANCE_S
         if away_now and not self._gaze_away_on:
             events.append(
                 Event(t_s, EventKind.UNRESPONSIVE, duration_s=off_road_s, reason="gaze_away")
@@ -253,18 +259,18 @@ class AttentionTracker:
                 attend_buffer_s=self._buffer,
                 vats_s=self._vats.seconds,
             )
-        return AttentionState(
-            zone=self._zone,
-            glance_s=t_s - self._glance_start_s,
-            eyes_on_road=self._zone is GazeZone.ROAD,
-            eyes_off_road_s=self._off_road_s,
-            distraction_s=self._distraction_s,
-            vats_s=self._vats.seconds,
-            attend_buffer_s=self._buffer,
-            long_distraction=self._long_on,
-            vats=self._vats_on,
-            phone_use=self._phone_on,
-            gaze_away=self._gaze_away_on,
+        return AttentionState(  # positional, in field order: one is built every frame
+            self._zone,
+            t_s - self._glance_start_s,
+            self._zone is GazeZone.ROAD,
+            self._off_road_s,
+            self._distraction_s,
+            self._vats.seconds,
+            self._buffer,
+            self._long_on,
+            self._vats_on,
+            self._phone_on,
+            self._gaze_away_on,
         )
 
     def flush(self, t_s: float) -> list[Event]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from dms.driver_state.types import Event, EventKind
-from dms.driver_state.window import WindowedTime
+from dms.driver_state.window import WindowedShare
 
 __all__ = ["EyeSettings", "EyeState", "EyeTracker"]
 
@@ -75,10 +75,11 @@ class EyeTracker:
         self._unknown_s = 0.0
         self._milestones = 0  # thresholds (microsleep, sleep, unresponsive) already passed
         self._microsleeps = 0
-        # PERCLOS: judged time and time at least 80 % closed over the window.
-        self._judged = WindowedTime(s.perclos_window_s)
-        self._shut = WindowedTime(s.perclos_window_s)
+        # PERCLOS: judged time, and the share of it at least 80 % closed, over the window.
+        self._perclos = WindowedShare(s.perclos_window_s)
         self._first_judged_s: float | None = None
+        self._perclos_filled = False  # a whole window has passed since the first judged frame
+        self._perclos_needs_s = s.perclos_min_share * s.perclos_window_s
         # Closures short of a microsleep in the stats window: (end t, duration), with running
         # sums so the per-frame statistics cost nothing.
         self._blinks: deque[tuple[float, float]] = deque()
@@ -120,7 +121,9 @@ class EyeTracker:
             elif self._closure_start is not None:
                 events += self._closure_ended(t_s)
             if not (closed and self._excused):  # lowered lids of an open eye are not P80-shut
-                self._perclos_add(t_s, dt_s, closed and openness < s.perclos_closed_below)
+                if self._first_judged_s is None:
+                    self._first_judged_s = t_s
+                self._perclos.add(t_s, dt_s, closed and openness < s.perclos_closed_below)
         self._forget(t_s)
         return self._state(t_s), events
 
@@ -166,51 +169,37 @@ class EyeTracker:
             events.append(Event(start, EventKind.LONG_BLINK, duration_s=duration))
         return events
 
-    def _perclos_add(self, t_s: float, dt_s: float, shut: bool) -> None:
-        if self._first_judged_s is None:
-            self._first_judged_s = t_s
-        self._judged.add(t_s, dt_s)
-        if shut:
-            self._shut.add(t_s, dt_s)
-
     def _forget(self, t_s: float) -> None:
         s = self.settings
-        self._judged.forget(t_s)
-        self._shut.forget(t_s)
+        self._perclos.forget(t_s)
         while self._blinks and self._blinks[0][0] <= t_s - s.stats_window_s:
             _, duration = self._blinks.popleft()
             self._blink_sum_s -= duration
             self._long_blinks -= duration > s.long_blink_s
-        if not self._blinks:  # an empty window holds nothing, not the sums' residue
-            self._blink_sum_s = 0.0
-            self._long_blinks = 0
-
-    def _perclos_valid(self, now_s: float) -> bool:
-        """A whole window has passed since the eyes were first judged, and enough of the
-        window could be judged (not behind dark lenses, not out of view)."""
-        s = self.settings
-        first = self._first_judged_s
-        return (
-            first is not None
-            and now_s - first >= s.perclos_window_s
-            and self._judged.seconds >= s.perclos_min_share * s.perclos_window_s
-        )
+            if not self._blinks:  # an empty window holds nothing, not the sums' residue
+                self._blink_sum_s = 0.0
+                self._long_blinks = 0
 
     def _state(self, now_s: float) -> EyeState:
         s = self.settings
+        if not self._perclos_filled:  # a whole window since the eyes were first judged
+            first = self._first_judged_s
+            self._perclos_filled = first is not None and now_s - first >= s.perclos_window_s
+        perclos = self._perclos
         minutes = max(min(self._elapsed_s, s.stats_window_s), 1.0) / 60.0
         blinks = len(self._blinks)
         mean_ms = 1000.0 * self._blink_sum_s / blinks if blinks else 0.0
         closed = self._closed_s if self._closure_start is not None else 0.0
-        return EyeState(
-            closed_s=closed,
-            perclos_pct=100.0 * self._shut.ratio(self._judged),
-            perclos_valid=self._perclos_valid(now_s),
-            blink_rate_per_min=blinks / minutes,
-            blink_duration_ms=mean_ms,
-            long_blinks_per_min=round(self._long_blinks / minutes),
-            microsleep=s.microsleep_s <= closed < s.sleep_s,
-            sleep=closed >= s.sleep_s,
-            unresponsive=closed >= s.unresponsive_s,
-            microsleep_count=self._microsleeps,
+        return EyeState(  # positional, in field order: one is built every frame
+            closed,
+            100.0 * perclos.share,
+            # valid: a whole window passed, and enough of it judged (no dark lenses, in view)
+            self._perclos_filled and perclos.whole_s >= self._perclos_needs_s,
+            blinks / minutes,
+            mean_ms,
+            round(self._long_blinks / minutes),
+            s.microsleep_s <= closed < s.sleep_s,
+            closed >= s.sleep_s,
+            closed >= s.unresponsive_s,
+            self._microsleeps,
         )

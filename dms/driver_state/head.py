@@ -39,6 +39,9 @@ class HeadDropState(NamedTuple):
     unresponsive: bool = False
 
 
+_IDLE = HeadDropState()
+
+
 class HeadDrop:
     """Pure estimator: ``update(yaw, pitch, judged, t_s, dt_s) -> (HeadDropState, events)``;
     ``judged`` is False while the cue does not apply (the eyes can be seen, no face)."""
@@ -59,8 +62,9 @@ class HeadDrop:
     ) -> tuple[HeadDropState, list[Event]]:
         s = self.settings
         if not judged:
-            self._reset()
-            return HeadDropState(), []
+            if self._yaw is not None:
+                self._reset()
+            return _IDLE, []
         if self._yaw is None or dt_s <= 0.0:
             self._yaw, self._pitch = yaw_deg, pitch_deg
             return self._state(), []
@@ -95,8 +99,5 @@ class HeadDrop:
 
     def _state(self) -> HeadDropState:
         s = self.settings
-        return HeadDropState(
-            sunk_s=self._sunk_s,
-            sleep=self._sunk_s >= s.sleep_s - 1e-6,
-            unresponsive=self._sunk_s >= s.unresponsive_s - 1e-6,
-        )
+        sunk_s = self._sunk_s
+        return HeadDropState(sunk_s, sunk_s >= s.sleep_s - 1e-6, sunk_s >= s.unresponsive_s - 1e-6)

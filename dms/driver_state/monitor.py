@@ -157,25 +157,25 @@ class DriverMonitor:
             reason = UnresponsiveReason.GAZE_AWAY
         else:
             reason = UnresponsiveReason.NONE
-        return DriverState(
-            t_s=t_s,
-            dms_state=self._dms_state(),
-            face_present=present,
-            eyes_visible=eyes_visible,
-            gaze_zone=zone,
-            head_yaw_deg=head_yaw,
-            head_pitch_deg=head_pitch,
-            gaze_yaw_deg=gaze_yaw,
-            gaze_pitch_deg=gaze_pitch,
-            eyes=eyes,
-            head=head,
-            attention=attention,
-            yawn=yawn,
-            drowsiness_level=level,
-            unresponsive_reason=reason,
-            calibration=self._neutral.progress,
-            face_lost_s=self._missing_s,
-            events=tuple(events),
+        return DriverState(  # positional, in field order: one is built every frame
+            t_s,
+            self._dms_state(),
+            present,
+            eyes_visible,
+            zone,
+            head_yaw,
+            head_pitch,
+            gaze_yaw,
+            gaze_pitch,
+            eyes,
+            head,
+            attention,
+            yawn,
+            level,
+            reason,
+            self._neutral.progress,
+            self._missing_s,
+            tuple(events),
         )
 
     def _not_judged(self, t_s: float, gap_s: float, speed_mps: float) -> list[Event]:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from dms.bus.enums import AlertKind, GazeZone
 from dms.driver_state.cabin import Cabin
+from dms.units import KPH
 
 __all__ = [
     "FACE_BEHAVIOURS",
@@ -21,8 +22,6 @@ __all__ = [
     "SpeedProfile",
     "VehicleProfile",
 ]
-
-KPH = 1 / 3.6
 
 
 class BehaviourKind(str, enum.Enum):

@@ -43,6 +43,7 @@ from dms.scenario.model import BehaviourKind, Scenario
 from dms.sensor.features import FaceFeatures
 from dms.sensor.module import CameraModule
 from dms.sensor.synthetic import SyntheticFace
+from dms.units import KPH
 from dms.vehicle.builtin import BuiltinSettings, BuiltinVehicle
 from dms.vehicle.ecu import EcuNode
 from dms.vehicle.model import Vehicle
@@ -149,7 +150,7 @@ class _BusObserver:
             drowsiness_level=drowsiness.drowsiness_level
             if isinstance(drowsiness, DmsDrowsiness)
             else 1,
-            speed_kph=vehicle.speed_mps * 3.6 if isinstance(vehicle, VehState) else 0.0,
+            speed_kph=vehicle.speed_mps / KPH if isinstance(vehicle, VehState) else 0.0,
             alert_level=int(hmi.alert_level) if isinstance(hmi, EcuHmi) else 0,
             mrm=isinstance(mrm, EcuMrm)
             and mrm.state not in (MrmState.INACTIVE, MrmState.CANCELLED),
@@ -279,14 +280,17 @@ class Replay:
         faces = self._face.render(poses)
         rendered = clock()
         times = poses.t_s.tolist()
-        taken = [not any(b.covers(t) for b in self._camera_lost) for t in times]
-        measured = iter(
-            self._module.measure(
-                [face for face, ok in zip(faces, taken, strict=True) if ok],
-                [t for t, ok in zip(times, taken, strict=True) if ok],
+        if not self._camera_lost:
+            self._features = list(self._module.measure(faces, times))
+        else:  # frames the camera never delivered are not measured at all
+            taken = [not any(b.covers(t) for b in self._camera_lost) for t in times]
+            measured = iter(
+                self._module.measure(
+                    [face for face, ok in zip(faces, taken, strict=True) if ok],
+                    [t for t, ok in zip(times, taken, strict=True) if ok],
+                )
             )
-        )
-        self._features = [next(measured) if ok else None for ok in taken]
+            self._features = [next(measured) if ok else None for ok in taken]
         self._node_s["driver"] += rendered - started
         self._node_s["camera module"] += clock() - rendered
 

@@ -466,12 +466,14 @@ class FeatureExtractor:
         # Where the eyes point in the head, over the last few open-eyed frames: shut lids
         # hide it, and the frame a blink closes or opens reads as a look down (eyeLookDown
         # rises with the lid), so one or two odd frames must not move the gaze.
+        yaws, pitches = self._eye_yaws, self._eye_pitches
         if not self._closed:
-            self._eye_yaws.append(gaze_yaw - yaw)
-            self._eye_pitches.append(gaze_pitch - pitch)
-        if self._eye_yaws:
-            gaze_yaw = yaw + sorted(self._eye_yaws)[len(self._eye_yaws) // 2]
-            gaze_pitch = pitch + sorted(self._eye_pitches)[len(self._eye_pitches) // 2]
+            yaws.append(gaze_yaw - yaw)
+            pitches.append(gaze_pitch - pitch)
+        if yaws:
+            middle = len(yaws) // 2
+            gaze_yaw = yaw + sorted(yaws)[middle]
+            gaze_pitch = pitch + sorted(pitches)[middle]
         return FaceFeatures(  # in field order
             t_s,
             True,  # face_present

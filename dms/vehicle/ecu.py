@@ -23,6 +23,7 @@ from dms.bus import (
     listen_to,
 )
 from dms.bus.catalog import CATALOG
+from dms.bus.health import TIMEOUT_PERIODS
 from dms.bus.schedule import PeriodicSchedule
 from dms.driver_state.cabin import Cabin
 from dms.vehicle.policy import EcuInputs, EcuOutputs, EcuPolicy, EcuSettings
@@ -79,7 +80,7 @@ class EcuNode:
         if self._health.timed_out(t_s, DMS_WATCHED):
             return False
         return not any(
-            t_s - self._last_failure[name] <= 3 * _PERIOD_S[name]
+            t_s - self._last_failure[name] <= TIMEOUT_PERIODS * _PERIOD_S[name]
             for name in DMS_WATCHED
             if name in self._last_failure
         )

@@ -20,10 +20,10 @@ from typing import NamedTuple
 
 from dms.bus import VehState
 from dms.bus.enums import AlertKind, AlertLevel, DriverInput
+from dms.units import KPH
 
 __all__ = ["FALLBACK_CAUSES", "Fallback", "FallbackAlert", "FallbackSettings"]
 
-KPH = 1 / 3.6
 
 #: Why the camera cannot watch the driver; each is also the notice the cluster shows.
 FALLBACK_CAUSES = frozenset(

@@ -30,13 +30,12 @@ from dms.bus.enums import (
 )
 from dms.driver_state.cabin import Cabin
 from dms.events import Event, EventKind
+from dms.units import KPH
 from dms.vehicle.fallback import FALLBACK_CAUSES, FallbackSettings
 from dms.vehicle.fallback import Fallback as HandsOnWheel
 from dms.vehicle.model import STANDSTILL_MPS, MrmCommand
 
 __all__ = ["EcuInputs", "EcuOutputs", "EcuPolicy", "EcuSettings"]
-
-KPH = 1 / 3.6
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pygame
 
 from dms.bus.enums import TurnSignal
+from dms.units import KPH
 from hud.draw import Fonts, panel, text
 from hud.layout import COLOURS, REGIONS
 from hud.view import HudState
@@ -28,7 +29,7 @@ class Road:
         area = self.area
         panel(surface, area)
         vehicle = state.vehicle
-        speed = f"{vehicle.speed_mps * 3.6:3.0f}" if vehicle is not None else "---"
+        speed = f"{vehicle.speed_mps / KPH:3.0f}" if vehicle is not None else "---"
         text(
             surface,
             fonts,

@@ -7,9 +7,9 @@ import pytest
 from dms.bus.enums import GazeZone
 from dms.driver_state.attention import AttentionState, AttentionTracker
 from dms.events import Event, EventKind
+from dms.units import KPH
 
 DT = 1 / 30
-KPH = 1 / 3.6
 ROAD, INFO, LAP, MIRROR = GazeZone.ROAD, GazeZone.INFOTAINMENT, GazeZone.LAP, GazeZone.MIRROR_LEFT
 
 
