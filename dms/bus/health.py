@@ -34,18 +34,21 @@ class HealthMonitor:
         if reception.status.delivered and reception.spec is not None:
             self._last_s[reception.spec.name] = reception.t_s
 
-    def _last(self, name: str) -> float:
-        last = self._last_s.get(name)
-        if last is None:
-            known = ", ".join(self._last_s)
-            raise ConfigError(f"the health monitor does not watch {name!r} (it watches {known})")
-        return last
+    def _unknown(self, name: str) -> ConfigError:
+        known = ", ".join(self._last_s)
+        return ConfigError(f"the health monitor does not watch {name!r} (it watches {known})")
 
     def age_s(self, name: str, now_s: float) -> float:
-        return now_s - self._last(name)
+        last = self._last_s.get(name)
+        if last is None:
+            raise self._unknown(name)
+        return now_s - last
 
     def is_timed_out(self, name: str, now_s: float) -> bool:
-        return now_s - self._last(name) > self._limit_s[name]
+        last = self._last_s.get(name)
+        if last is None:
+            raise self._unknown(name)
+        return now_s - last > self._limit_s[name]
 
     def timed_out(self, now_s: float, names: Iterable[str] | None = None) -> frozenset[str]:
         """The messages (of ``names``, default all) that are currently timed out."""

@@ -51,6 +51,7 @@ class HeadDrop:
         self._reset()
 
     def _reset(self) -> None:
+        self.active = False  # the cue is being followed (the eyes are hidden)
         self._yaw: float | None = None  # smoothed angles
         self._pitch = 0.0
         self._looked = False  # the head got down quickly: a look, not sleep
@@ -62,10 +63,11 @@ class HeadDrop:
     ) -> tuple[HeadDropState, list[Event]]:
         s = self.settings
         if not judged:
-            if self._yaw is not None:
+            if self.active:
                 self._reset()
             return _IDLE, []
         if self._yaw is None or dt_s <= 0.0:
+            self.active = True
             self._yaw, self._pitch = yaw_deg, pitch_deg
             return self._state(), []
         weight = min(1.0, dt_s / s.smooth_s)

@@ -26,6 +26,8 @@ from dms.driver_state.yawn import YawnDetector, YawnSettings, YawnState
 
 __all__ = ["DriverMonitor", "DriverState", "MonitorSettings"]
 
+_NO_HEAD_DROP = HeadDropState()
+
 
 @dataclass(frozen=True, slots=True)
 class MonitorSettings:
@@ -136,8 +138,10 @@ class DriverMonitor:
         laughing = face.smile >= s.laugh_gate_smile
         eyes, eye_events = self._eyes.update(closed, openness, t_s, dt_s, excused=laughing)
         hidden = present and not eyes_visible
-        head, head_events = self._head.update(head_yaw, head_pitch, hidden, t_s, dt_s)
-        events += head_events
+        head = _NO_HEAD_DROP
+        if hidden or self._head.active:  # the cue only behind dark lenses and the like
+            head, head_events = self._head.update(head_yaw, head_pitch, hidden, t_s, dt_s)
+            events += head_events
         attention, attention_events = self._attention.update(zone, speed_mps, t_s, dt_s)
         yawn = self._yawn.update(face.mouth_open if present else None, face.smile, dt_s)
         events += eye_events

@@ -22,6 +22,7 @@ import math
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -115,34 +116,39 @@ class FaceFeatures(NamedTuple):
         return (self.eye_open_left + self.eye_open_right) / 2.0
 
 
-class _Floats:
-    """The maths of one face, on Python floats (a camera hands over one frame at a time)."""
-
-    sqrt = staticmethod(math.sqrt)
-    atan2 = staticmethod(math.atan2)
-    degrees = staticmethod(math.degrees)
-    cos = staticmethod(math.cos)
-    radians = staticmethod(math.radians)
-    minimum = staticmethod(min)
-    maximum = staticmethod(max)
-
-    @staticmethod
-    def pick(condition: bool, then: float, other: float) -> float:
-        return then if condition else other
+def _array_dist(a: Sequence[np.ndarray], b: Sequence[np.ndarray]) -> np.ndarray:
+    """:func:`math.dist` over arrays of points (x, y, z arrays, one element per face)."""
+    (ax, ay, az), (bx, by, bz) = a, b
+    dx, dy, dz = ax - bx, ay - by, az - bz
+    dist: np.ndarray = np.sqrt(dx * dx + dy * dy + dz * dz)
+    return dist
 
 
-class _Arrays:
-    """The same maths on numpy arrays, one element per face (replay's batches of frames)."""
-
-    sqrt = staticmethod(np.sqrt)
-    atan2 = staticmethod(np.arctan2)
-    degrees = staticmethod(np.degrees)
-    cos = staticmethod(np.cos)
-    radians = staticmethod(np.radians)
-    minimum = staticmethod(np.minimum)
-    maximum = staticmethod(np.maximum)
-    pick = staticmethod(np.where)
-
+#: The maths of one face, on Python floats (a camera hands over one frame at a time), and
+#: the same maths on numpy arrays with one element per face (replay's batches). Plain
+#: namespaces: the formulas below look each function up per use.
+_FLOATS = SimpleNamespace(
+    atan2=math.atan2,
+    degrees=math.degrees,
+    cos=math.cos,
+    radians=math.radians,
+    sqrt=math.sqrt,
+    minimum=min,
+    maximum=max,
+    dist=math.dist,
+    hypot=math.hypot,
+)
+_ARRAYS = SimpleNamespace(
+    atan2=np.arctan2,
+    degrees=np.degrees,
+    cos=np.cos,
+    radians=np.radians,
+    sqrt=np.sqrt,
+    minimum=np.minimum,
+    maximum=np.maximum,
+    dist=_array_dist,
+    hypot=np.hypot,
+)
 
 #: One number per face: a float for one face, an array over a batch of faces.
 Num = Any
@@ -159,27 +165,16 @@ def _pose(m: Sequence[Num], xp: Any) -> tuple[Num, Num, Num]:
     """
     r00, r10, r20, r21, r22, x, y, z = m
     in_front = z < 0  # the face is in front of the camera, as it always is for a real face
-    yaw = xp.degrees(xp.atan2(-r20, xp.sqrt(r21 * r21 + r22 * r22)))
-    yaw = yaw + xp.pick(in_front, xp.degrees(xp.atan2(x, -z)), 0.0)
-    pitch = xp.degrees(xp.atan2(r21, r22)) - xp.pick(in_front, xp.degrees(xp.atan2(y, -z)), 0.0)
-    return yaw, pitch, xp.degrees(xp.atan2(r10, r00))
+    degrees, atan2 = xp.degrees, xp.atan2
+    yaw = degrees(atan2(-r20, xp.sqrt(r21 * r21 + r22 * r22)))
+    yaw = yaw + in_front * degrees(atan2(x, -z))
+    pitch = degrees(atan2(r21, r22)) - in_front * degrees(atan2(y, -z))
+    return yaw, pitch, degrees(atan2(r10, r00))
 
 
 def _ratio(top: Num, bottom: Num, xp: Any) -> Num:
     """``top / bottom``, 0 where ``bottom`` is degenerate (a collapsed eye or mouth)."""
     return top / xp.maximum(bottom, 1e-6) * (bottom > 1e-6)
-
-
-def _dist(a: Sequence[Num], b: Sequence[Num], xp: Any) -> Num:
-    (ax, ay, az), (bx, by, bz) = a, b
-    dx, dy, dz = ax - bx, ay - by, az - bz
-    return xp.sqrt(dx * dx + dy * dy + dz * dz)
-
-
-def _dist_2d(a: Sequence[Num], b: Sequence[Num], xp: Any) -> Num:
-    (ax, ay, _), (bx, by, _) = a, b
-    dx, dy = ax - bx, ay - by
-    return xp.sqrt(dx * dx + dy * dy)
 
 
 def _iris_offset(p: Sequence[Sequence[Num]], eye: int, xp: Any) -> Num:
@@ -189,48 +184,47 @@ def _iris_offset(p: Sequence[Sequence[Num]], eye: int, xp: Any) -> Num:
     Measured in 3-D: the iris sits in front of the corners, so in the image alone a turned
     head would shift it (parallax); along the 3-D eye axis it does not.
     """
-    outer, inner = p[eye], p[eye + 1]
-    first = outer[0] < inner[0]  # the image-left corner first
-    ax, ay, az = (xp.pick(first, o, i) for o, i in zip(outer, inner, strict=True))
-    bx, by, bz = (xp.pick(first, i, o) for o, i in zip(outer, inner, strict=True))
-    dx, dy, dz = bx - ax, by - ay, bz - az
+    (ox, oy, oz), (nx, ny, nz), (ix, iy, iz) = p[eye], p[eye + 1], p[eye + 6]
+    dx, dy, dz = nx - ox, ny - oy, nz - oz  # outer corner to inner corner
     length2 = dx * dx + dy * dy + dz * dz
-    ix, iy, iz = p[eye + 6]
-    along = (ix - ax) * dx + (iy - ay) * dy + (iz - az) * dz
-    return (_ratio(2.0 * along, length2, xp) - 1.0) * (length2 > 1e-6)
+    along = (ix - ox) * dx + (iy - oy) * dy + (iz - oz) * dz
+    from_outer = (_ratio(2.0 * along, length2, xp) - 1.0) * (length2 > 1e-6)
+    # Counted from the image-left corner: the outer one for one eye, the inner for the other.
+    return from_outer * (2 * (ox < nx) - 1)
 
 
 def _measure(
     p: Sequence[Sequence[Num]], shapes: Sequence[Num], m: Sequence[Num], s: FeatureSettings, xp: Any
 ) -> tuple[Num, ...]:
     """The one implementation of a face's geometry, from the face model's output on, for
-    one face in floats (``xp=_Floats``) or for many at once in arrays (``xp=_Arrays``):
+    one face in floats (``xp=_FLOATS``) or for many at once in arrays (``xp=_ARRAYS``):
     :class:`_Geometry`'s fields, in order. ``p`` are the points of :data:`_POINTS`,
     ``shapes`` the blendshapes of :data:`_SHAPES`, ``m`` the matrix entries :func:`_pose`
     reads."""
     yaw, pitch, roll = _pose(m, xp)
-    ears = [
-        _ratio(
-            _dist(p[e + 2], p[e + 4], xp) + _dist(p[e + 3], p[e + 5], xp),
-            2.0 * _dist(p[e], p[e + 1], xp),
-            xp,
-        )
-        for e in (_L, _R)
-    ]
+    dist, ratio = xp.dist, _ratio
+    ear_left = ratio(
+        dist(p[_L + 2], p[_L + 4]) + dist(p[_L + 3], p[_L + 5]), 2.0 * dist(p[_L], p[_L + 1]), xp
+    )
+    ear_right = ratio(
+        dist(p[_R + 2], p[_R + 4]) + dist(p[_R + 3], p[_R + 5]), 2.0 * dist(p[_R], p[_R + 1]), xp
+    )
     # How much of the iris the lids leave uncovered, as a share of its width: a glance
     # down lowers the lids over part of it, shut lids cover it.
+    # (The iris never collapses: the model always gives it its width.)
+    maximum = xp.maximum
     exposure = (
-        sum(
-            _ratio(_dist(p[e + 7], p[e + 8], xp), _dist(p[e + 9], p[e + 10], xp), xp)
-            for e in (_L, _R)
-        )
-        / 2.0
-    )
+        dist(p[_L + 7], p[_L + 8]) / maximum(dist(p[_L + 9], p[_L + 10]), 1e-6)
+        + dist(p[_R + 7], p[_R + 8]) / maximum(dist(p[_R + 9], p[_R + 10]), 1e-6)
+    ) / 2.0
     iris = (_iris_offset(p, _L, xp) + _iris_offset(p, _R, xp)) / 2.0
-    mouth_aspect = _ratio(_dist(p[_M], p[_M + 1], xp), _dist(p[_M + 2], p[_M + 3], xp), xp)
-    width = _dist_2d(p[_E], p[_E + 1], xp)
+    mouth_aspect = ratio(dist(p[_M], p[_M + 1]), dist(p[_M + 2], p[_M + 3]), xp)
+    (ax, ay, _), (bx, by, _) = p[_E], p[_E + 1]
+    width = xp.hypot(bx - ax, by - ay)
     blink_left, blink_right, jaw = shapes[:3]
-    smile, look_down, look_up = ((shapes[k] + shapes[k + 1]) / 2.0 for k in (3, 5, 7))
+    smile = (shapes[3] + shapes[4]) / 2.0
+    look_down = (shapes[5] + shapes[6]) / 2.0
+    look_up = (shapes[7] + shapes[8]) / 2.0
     quality = xp.minimum(1.0, width / s.good_face_width_px) * xp.maximum(
         0.0, xp.cos(xp.radians(yaw))
     )
@@ -238,8 +232,8 @@ def _measure(
         1.0, xp.maximum(xp.maximum(0.0, jaw / s.jaw_open_full), mouth_aspect / s.mar_full)
     )
     return (  # in _Geometry's field order
-        ears[0],
-        ears[1],
+        ear_left,
+        ear_right,
         blink_left,
         blink_right,
         exposure,
@@ -257,10 +251,15 @@ def _measure(
     )
 
 
+def _matrix_entries(matrix: np.ndarray) -> tuple[float, ...]:
+    """The entries :func:`_pose` reads, of one 4×4 matrix, as floats."""
+    (r00, _, _, x), (r10, _, _, y), (r20, r21, r22, z), _ = matrix.tolist()
+    return r00, r10, r20, r21, r22, x, y, z
+
+
 def head_pose_deg(matrix: np.ndarray) -> tuple[float, float, float]:
     """(yaw, pitch, roll) of one face from its 4×4 matrix; see :func:`_pose`."""
-    (r00, _, _, x), (r10, _, _, y), (r20, r21, r22, z), _ = matrix.tolist()
-    yaw, pitch, roll = _pose((r00, r10, r20, r21, r22, x, y, z), _Floats)
+    yaw, pitch, roll = _pose(_matrix_entries(matrix), _FLOATS)
     return float(yaw), float(pitch), float(roll)
 
 
@@ -345,9 +344,9 @@ def _geometry(faces: Sequence[FaceObservation], s: FeatureSettings) -> list[_Geo
                 _measure(
                     face.landmarks.take(_POINTS, axis=0).tolist(),
                     face.blendshapes.take(_SHAPES).tolist(),
-                    face.matrix[_MATRIX_ROWS, _MATRIX_COLS].tolist(),
+                    _matrix_entries(face.matrix),
                     s,
-                    _Floats,
+                    _FLOATS,
                 )
             )
             for face in faces
@@ -361,7 +360,7 @@ def _geometry(faces: Sequence[FaceObservation], s: FeatureSettings) -> list[_Geo
         shapes.T,
         matrices[:, _MATRIX_ROWS, _MATRIX_COLS].T,
         s,
-        _Arrays,
+        _ARRAYS,
     )
     return list(map(_Geometry._make, np.column_stack(columns).tolist()))
 
@@ -474,6 +473,8 @@ class FeatureExtractor:
             middle = len(yaws) // 2
             gaze_yaw = yaw + sorted(yaws)[middle]
             gaze_pitch = pitch + sorted(pitches)[middle]
+        elif self._closed:  # shut since the first frame: nothing but the head to go by
+            gaze_yaw, gaze_pitch = yaw, pitch
         return FaceFeatures(  # in field order
             t_s,
             True,  # face_present

@@ -67,14 +67,12 @@ class Fallback:
         self._cause = AlertKind.NONE
         self._since = 0.0
         self._hands_off_since: float | None = None
-
-    @property
-    def active(self) -> bool:
-        return self._cause is not AlertKind.NONE
+        self.active = False  # a cause stands: the wheel stands in for the camera
 
     def update(self, cause: AlertKind, vehicle: VehState | None, t_s: float) -> FallbackAlert:
         s = self.settings
-        if cause is AlertKind.NONE:
+        self.active = cause is not AlertKind.NONE
+        if not self.active:
             self._cause = AlertKind.NONE
             self._hands_off_since = None
             return _NONE

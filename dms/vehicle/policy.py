@@ -121,8 +121,14 @@ _UNSEEN = {
 }
 
 
-def _rank(alert: tuple[AlertLevel, AlertKind]) -> tuple[int, int]:
-    return int(alert[0]), _PRIORITY[alert[1]]
+#: Every (level, kind) an alert can be, and how it ranks: highest level first, then
+#: _PRIORITY. A table rather than a key function: the ECU compares alerts every cycle.
+_RANK = {
+    (level, kind): (int(level), priority)
+    for level in AlertLevel
+    for kind, priority in _PRIORITY.items()
+}
+_rank = _RANK.__getitem__
 
 
 _CHIMES = {
@@ -185,12 +191,16 @@ class EcuPolicy:
         else:
             self._forget_driver_state()
             alert, cause = (AlertLevel.NONE, AlertKind.NONE), AlertKind.DMS_UNAVAILABLE
-        fallback = self._fallback.update(cause, vehicle, t)
-        alert = max(alert, (fallback.level, fallback.kind), key=_rank)
+        hands_on = True
+        if cause is not AlertKind.NONE or self._fallback.active:
+            fallback = self._fallback.update(cause, vehicle, t)
+            alert = max(alert, (fallback.level, fallback.kind), key=_rank)
+            hands_on = fallback.hands_on
         events += self._mrm_step(inputs, vehicle, t)
         if self._mrm in (MrmState.LANE_CHANGE, MrmState.DECELERATING, MrmState.STANDSTILL):
             alert = (AlertLevel.URGENT, AlertKind.UNRESPONSIVE)
-        events += self._answered_step(alert, fallback.hands_on, t)
+        if alert[0] is AlertLevel.URGENT or self._unanswered_since is not None:
+            events += self._answered_step(alert, hands_on, t)
         events += self._alert_events(alert, t)
         hmi, adas = self._displays(alert, dms_ok)
         if adas.fcw_sensitivity is not self._last_sensitivity:
@@ -403,7 +413,7 @@ class EcuPolicy:
         return MrmCommand(
             state=state,
             target_decel_mps2=min(decel, s.mrm_decel_limit_mps2),
-            target_lane=self._slow_lane(vehicle),
+            target_lane=self._slow_lane(vehicle) if active else 0,
             hazard_request=active,
             ecall=self._ecall,
         )

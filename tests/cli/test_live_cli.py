@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import cv2
+import numpy as np
 import pytest
 
 from tests.netns import run_in_namespace
@@ -141,3 +142,35 @@ def test_a_missing_clip_is_a_clear_error(tmp_path: Path, missing: str) -> None:
     result = dms("live", missing, str(tmp_path / "nope.mp4"), "--no-hud", "--seconds", "1")
     assert result.returncode == 2
     assert "nope.mp4 does not exist" in result.stderr
+
+
+@pytest.mark.slow
+def test_live_a_driver_out_of_view_is_told_within_10_s(tmp_path: Path) -> None:
+    """A real face for 3 s, then 9 s of an empty seat: the car says it cannot see the
+    driver within 10 s of the face going (Euro NCAP 2026), and not before."""
+    capture = cv2.VideoCapture(str(CLIP))
+    capture.set(cv2.CAP_PROP_POS_FRAMES, 60)  # eyes open, looking into the lens
+    ok, face = capture.read()
+    assert ok
+    clip = tmp_path / "empty-seat.mp4"
+    writer = cv2.VideoWriter(str(clip), cv2.VideoWriter.fourcc(*"mp4v"), 15.0, (256, 256))
+    for k in range(12 * 15):
+        writer.write(face if k < 3 * 15 else np.full_like(face, 90))
+    writer.release()
+    log = tmp_path / "live.blf"
+    result = dms("live", "--video", str(clip), "--no-hud", "--log", str(log))
+    assert result.returncode == 0, result.stderr
+    frames = decoded(log)
+    start = frames[0]["t_s"]
+    gone_at = next(
+        f["t_s"]
+        for f in frames
+        if f["name"] == "DMS_FaceState" and not f["signals"]["face_present"]
+    )
+    told_at = next(
+        f["t_s"]
+        for f in frames
+        if f["name"] == "ECU_Hmi" and f["signals"]["alert_kind"] == "DRIVER_NOT_VISIBLE"
+    )
+    assert 2.5 <= gone_at - start <= 3.5
+    assert 0.5 <= told_at - gone_at <= 10.0

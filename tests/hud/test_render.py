@@ -173,3 +173,19 @@ def test_the_privacy_mark_is_always_there(cluster: Cluster) -> None:
     assert share(pixels(cluster, CALM, REGIONS.privacy), COLOURS["privacy"]) > 0.01
     empty = HudState(t_s=0.0)
     assert share(pixels(cluster, empty, REGIONS.privacy), COLOURS["privacy"]) > 0.01
+
+
+def test_perclos_has_no_bar_until_its_window_is_valid(cluster: Cluster) -> None:
+    """A PERCLOS of 30 % from a window not yet filled is drawn as no value at all: the
+    same as PERCLOS 0, unlike the same 30 % once valid."""
+    drowsy = dataclasses.replace(ALERT, perclos_pct=30.0)
+    shown = {
+        name: pixels(cluster, dataclasses.replace(CALM, drowsiness=message), REGIONS.gauges)
+        for name, message in (
+            ("invalid", dataclasses.replace(drowsy, perclos_valid=False)),
+            ("valid", drowsy),
+            ("zero", dataclasses.replace(ALERT, perclos_pct=0.0, perclos_valid=False)),
+        )
+    }
+    assert (shown["invalid"] == shown["zero"]).all()
+    assert (shown["invalid"] != shown["valid"]).any()
