@@ -16,6 +16,7 @@ screen or a mirror is never learnt as the road.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,11 +37,11 @@ class CalibrationSettings:
     # openpilot caps its pose statistics at a few minutes of samples; past this, older
     # samples fade as new ones come, so the new majority wins within memory_s * ln 2.
     memory_s: float = 180.0
-    # A driver's straight ahead lies within the mounting's tolerance of the prior: a seat
-    # moved, a taller driver. The screens (30-40 degrees aside) and the cluster (20 degrees
-    # down) lie outside it.
-    plausible_yaw_deg: float = 30.0
-    plausible_pitch_deg: float = 18.0
+    # A driver's straight ahead lies within this many degrees of the prior (the mounting's
+    # straight ahead): a seat moved, another driver, a camera not quite where it was said
+    # to be (a resting pose of up to 30 degrees either way). The centre screen (31 degrees
+    # aside, 26 down), the mirrors and the lap lie beyond it.
+    plausible_deg: float = 32.0
 
 
 class NeutralPose:
@@ -93,11 +94,9 @@ class NeutralPose:
         return self.yaw_deg, self.pitch_deg
 
     def _plausible(self, yaw_deg: float, pitch_deg: float) -> bool:
-        s = self.settings
         prior_yaw, prior_pitch = self._prior
         return (
-            abs(yaw_deg - prior_yaw) <= s.plausible_yaw_deg
-            and abs(pitch_deg - prior_pitch) <= s.plausible_pitch_deg
+            math.hypot(yaw_deg - prior_yaw, pitch_deg - prior_pitch) <= self.settings.plausible_deg
         )
 
     def _fade(self) -> None:
