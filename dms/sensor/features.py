@@ -326,9 +326,9 @@ class _Geometry(NamedTuple):
     face_width_px: float
 
 
-#: Open-eyed frames whose median eye angle is the gaze: a blink's one or two half-shut
-#: frames are outvoted; a real eye movement shows after three frames (0.1 s at 30 fps).
-EYE_MEDIAN_FRAMES = 5
+#: Open-eyed frames whose median eye angle is the gaze's (see FeatureExtractor._frame).
+EYE_PITCH_MEDIAN_FRAMES = 5
+EYE_YAW_MEDIAN_FRAMES = 3
 
 #: Batches smaller than this are measured face by face in floats: a numpy call costs
 #: about as much as a face's whole geometry in plain Python.
@@ -396,9 +396,9 @@ class FeatureExtractor:
         self._blink = [_Baseline(s.blink_open_default, s.baseline_tau_s) for _ in range(2)]
         self._closed = False
         self._lowered = False  # a glance down with lowered lids is under way
-        # The eyes' (yaw, pitch) in the head on the last open-eyed frames, for a median.
-        self._eye_yaws: deque[float] = deque(maxlen=EYE_MEDIAN_FRAMES)
-        self._eye_pitches: deque[float] = deque(maxlen=EYE_MEDIAN_FRAMES)
+        # The eyes' yaw and pitch in the head on the last open-eyed frames, for medians.
+        self._eye_yaws: deque[float] = deque(maxlen=EYE_YAW_MEDIAN_FRAMES)
+        self._eye_pitches: deque[float] = deque(maxlen=EYE_PITCH_MEDIAN_FRAMES)
         self._last_t: float | None = None
 
     @property
@@ -462,19 +462,17 @@ class FeatureExtractor:
             self._closed = mean_open < s.open_above
         else:
             self._closed = mean_open < s.closed_below
-        # Where the eyes point in the head, over the last few open-eyed frames: shut lids
-        # hide it, and the frame a blink closes or opens reads as a look down (eyeLookDown
-        # rises with the lid), so one or two odd frames must not move the gaze.
+        # Where the eyes point in the head, as medians over the last open-eyed frames (shut
+        # lids hide it): the iris of a small face jitters from frame to frame, and the
+        # frame a blink closes or opens reads as a look down (eyeLookDown rises with the
+        # lid). Five frames outvote a blink's two odd ones in pitch; three frames steady
+        # the yaw and keep a quick look aside (a third of a second) whole.
         yaws, pitches = self._eye_yaws, self._eye_pitches
         if not self._closed:
             yaws.append(gaze_yaw - yaw)
             pitches.append(gaze_pitch - pitch)
-        if yaws:
-            middle = len(yaws) // 2
-            gaze_yaw = yaw + sorted(yaws)[middle]
-            gaze_pitch = pitch + sorted(pitches)[middle]
-        elif self._closed:  # shut since the first frame: nothing but the head to go by
-            gaze_yaw, gaze_pitch = yaw, pitch
+        gaze_yaw = yaw + (sorted(yaws)[len(yaws) // 2] if yaws else 0.0)
+        gaze_pitch = pitch + (sorted(pitches)[len(pitches) // 2] if pitches else 0.0)
         return FaceFeatures(  # in field order
             t_s,
             True,  # face_present

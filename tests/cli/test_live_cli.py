@@ -52,16 +52,17 @@ def test_live_from_a_clip_publishes_decodable_face_states_at_the_clips_rate(tmp_
 def test_the_cabin_reaches_the_module_live(tmp_path: Path) -> None:
     """The face in the clip looks into the lens. Mounted 40 degrees to the driver's left
     (camera-yaw-deg 40), the lens is where the left mirror is: the module must say so."""
-    zones, yaws = {}, {}
+    head, gaze = {}, {}
     for name, cabin in (("ahead", ()), ("left", ("--camera-yaw-deg", "40"))):
         log = tmp_path / f"{name}.blf"
         args = ("--video", str(CLIP), "--seconds", "6", "--no-hud", "--log", str(log), *cabin)
         assert dms("live", *args).returncode == 0
         faces = [f["signals"] for f in decoded(log) if f["name"] == "DMS_FaceState"][55:]
-        zones[name] = collections.Counter(f["gaze_zone"] for f in faces).most_common(1)[0][0]
-        yaws[name] = sum(f["head_yaw_deg"] for f in faces) / len(faces)  # from road ahead
-    assert zones["ahead"] == "ROAD" and abs(yaws["ahead"]) < 10
-    assert zones["left"] != "ROAD" and 30 < yaws["left"] < 50
+        # relative to the road ahead; the small fixture face's iris jitters: medians
+        head[name] = sorted(f["head_yaw_deg"] for f in faces)[len(faces) // 2]
+        gaze[name] = sorted(f["gaze_yaw_deg"] for f in faces)[len(faces) // 2]
+    assert abs(head["ahead"]) < 10 and abs(gaze["ahead"]) < 12
+    assert 30 < head["left"] < 50 and 28 < gaze["left"] < 52  # the left mirror's direction
 
 
 def test_a_clip_that_fails_mid_run_is_a_sensor_fault_on_the_bus(tmp_path: Path) -> None:
