@@ -189,7 +189,9 @@ class EyeTracker:
         minutes = max(min(self._elapsed_s, s.stats_window_s), 1.0) / 60.0
         blinks = len(self._blinks)
         mean_ms = 1000.0 * self._blink_sum_s / blinks if blinks else 0.0
-        closed = self._closed_s if self._closure_start is not None else 0.0
+        # An excused closure (a laugh) has no verdict yet: none of its flags either.
+        judged = self._closure_start is not None and not self._excused
+        closed = self._closed_s if judged else 0.0
         return EyeState(  # positional, in field order: one is built every frame
             closed,
             100.0 * perclos.share,

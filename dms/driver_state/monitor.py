@@ -129,7 +129,10 @@ class DriverMonitor:
             events.append(Event(t_s, EventKind.CALIBRATED))
         head_yaw, head_pitch = face.head_yaw_deg - neutral_yaw, face.head_pitch_deg - neutral_pitch
         gaze_yaw, gaze_pitch = gaze_yaw - neutral_yaw, gaze_pitch - neutral_pitch
-        zone = self._classify(gaze_yaw, gaze_pitch) if present else GazeZone.UNKNOWN
+        # Shut eyes look nowhere: a closure is drowsiness, never a glance (a drooping head
+        # with shut eyes points at the lap, and is no phone use).
+        seeing = present and not (eyes_visible and face.eyes_closed)
+        zone = self._classify(gaze_yaw, gaze_pitch) if seeing else GazeZone.UNKNOWN
 
         closed = face.eyes_closed if eyes_visible else None
         if eyes_visible:

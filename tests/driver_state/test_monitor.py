@@ -63,6 +63,11 @@ def test_a_drooped_head_with_shut_eyes_is_a_microsleep_after_1_s(pitch_deg: floa
     assert events(states, EventKind.SLEEP) == []
     states = run(frames((10.0, OPEN), (12.0, nod), (3.0, OPEN)))
     (sleep,) = events(states, EventKind.SLEEP)
+    # shut eyes look nowhere: no glance at the lap, no gaze-away
+    assert events(states, EventKind.LONG_DISTRACTION) == []
+    assert {e.reason for s in states for e in s.events if e.kind is EventKind.UNRESPONSIVE} == {
+        "eyes_closed"
+    }
     assert 12.96 <= sleep <= 13.1
 
 
@@ -77,6 +82,7 @@ def test_laughing_squeezes_the_eyes_for_a_second_without_a_verdict() -> None:
 def test_a_closure_past_1_5_s_counts_whatever_the_mouth_does() -> None:
     grimace = replace(CLOSED, smile=0.85, mouth_open=0.3)
     states = run(frames((10.0, OPEN), (5.6, grimace), (2.0, OPEN)))
+    assert not any(s.eyes.microsleep for s in states if s.t_s < 11.45)  # no flag while excused
     (microsleep,) = events(states, EventKind.MICROSLEEP)
     (sleep,) = events(states, EventKind.SLEEP)
     assert 11.45 <= microsleep <= 11.6  # excused until 1.5 s, then a microsleep at once
