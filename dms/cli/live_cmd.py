@@ -155,6 +155,7 @@ def _scenario(args: argparse.Namespace) -> Scenario | None:
 def _synthetic_sensor(args: argparse.Namespace, scenario: Scenario, module: CameraModule) -> int:
     """The camera module watching a scenario's synthetic driver, in real time."""
     from dms.scenario.behaviour import build_ground_truth, sensor_rng
+    from dms.scenario.model import BehaviourKind
     from dms.sensor.synthetic import SyntheticFace
 
     truth = build_ground_truth(scenario)
@@ -167,12 +168,16 @@ def _synthetic_sensor(args: argparse.Namespace, scenario: Scenario, module: Came
     frames = (
         len(truth) if args.seconds is None else min(len(truth), round(args.seconds * scenario.fps))
     )
+    lost = scenario.behaviours(BehaviourKind.CAMERA_LOST)
     for i in range(frames):
         due = start + i / scenario.fps
         delay = due - time.time()
         if delay > 0:
             time.sleep(delay)
-        module.process(face.observe(truth.pose(i)), due)
+        if any(b.covers(i / scenario.fps) for b in lost):
+            module.fault(due)  # the scenario's camera delivers no frame
+        else:
+            module.process(face.observe(truth.pose(i)), due)
     print(f"sensor: {frames} frames of {scenario.path.name}")
     return 0
 

@@ -29,6 +29,7 @@ from dms.bus.enums import (
     UnresponsiveReason,
 )
 from dms.driver_state.cabin import Cabin
+from dms.errors import ConfigError
 from dms.events import Event, EventKind
 from dms.units import KPH
 from dms.vehicle.fallback import FALLBACK_CAUSES, FallbackSettings
@@ -114,6 +115,8 @@ _PRIORITY = {
     AlertKind.DROWSINESS: 6,
     AlertKind.UNRESPONSIVE: 7,
 }
+if set(_PRIORITY) != set(AlertKind):
+    raise ConfigError("every alert kind needs its priority in dms.vehicle.policy._PRIORITY")
 #: What the module's state says the camera cannot see.
 _UNSEEN = {
     DmsState.DRIVER_NOT_VISIBLE: AlertKind.DRIVER_NOT_VISIBLE,
