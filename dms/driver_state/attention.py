@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from dms.bus.enums import GazeZone
-from dms.driver_state.cabin import DRIVING_RELATED
+from dms.driver_state.cabin import DISTRACTING, DRIVING_RELATED
 from dms.driver_state.types import Event, EventKind
 from dms.driver_state.window import WindowedTime
 from dms.units import KPH
@@ -190,7 +190,7 @@ class AttentionTracker:
         s = self.settings
         zone = self._zone
         on_road = zone is GazeZone.ROAD
-        distracting = not on_road and zone not in DRIVING_RELATED
+        distracting = zone in DISTRACTING
         glance_s = t_s - self._glance_start_s
         dt_s = max(0.0, min(dt_s, glance_s))  # only the part of the frame inside the glance
         if on_road:
@@ -229,7 +229,7 @@ class AttentionTracker:
         elif self._phone_on and phone_s < s.phone_off_s:
             self._phone_on = False
         zone = self._zone
-        if zone is GazeZone.ROAD or zone in DRIVING_RELATED:  # not distracting (most frames)
+        if zone not in DISTRACTING:  # (most frames)
             self._long_on = self._gaze_away_on = False
             return events
         off_road_s = self._off_road_s

@@ -14,12 +14,22 @@ from typing import Literal
 from dms.bus.enums import GazeZone
 from dms.errors import ConfigError
 
-__all__ = ["DRIVING_RELATED", "Cabin", "DriveSide", "ZoneBox", "ZoneClassifier", "default_zones"]
+__all__ = [
+    "DISTRACTING",
+    "DRIVING_RELATED",
+    "Cabin",
+    "DriveSide",
+    "ZoneBox",
+    "ZoneClassifier",
+    "default_zones",
+]
 
 #: Glances that belong to driving (mirrors, speedometer): not distraction by themselves.
 DRIVING_RELATED = frozenset(
     {GazeZone.MIRROR_LEFT, GazeZone.MIRROR_RIGHT, GazeZone.MIRROR_REAR, GazeZone.CLUSTER}
 )
+#: Glances that count as distraction: away from the road, and not for driving.
+DISTRACTING = frozenset(GazeZone) - DRIVING_RELATED - {GazeZone.ROAD, GazeZone.UNKNOWN}
 
 
 @dataclass(frozen=True, slots=True)

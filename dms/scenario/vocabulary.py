@@ -18,7 +18,7 @@ from dms.bus.enums import (
     Sensitivity,
     UnresponsiveReason,
 )
-from dms.driver_state.cabin import DRIVING_RELATED
+from dms.driver_state.cabin import DISTRACTING
 from dms.errors import ConfigError
 from dms.events import EventKind
 
@@ -47,7 +47,6 @@ def _names(*members: UnresponsiveReason | MrmState) -> frozenset[str]:
 
 
 _ALL_ZONES = frozenset(ZONES.values())
-_DISTRACTING = _ALL_ZONES - DRIVING_RELATED - {GazeZone.ROAD}
 _TIMED = EventDetails(duration=True)
 _PLAIN = EventDetails()
 _UNRESPONSIVE = frozenset(UnresponsiveReason) - {UnresponsiveReason.NONE}
@@ -64,7 +63,7 @@ DETAILS: dict[EventKind, EventDetails] = {
     EventKind.UNRESPONSIVE: EventDetails(duration=True, reasons=_names(*_UNRESPONSIVE)),
     EventKind.YAWN: _TIMED,
     EventKind.GLANCE: EventDetails(duration=True, zones=_ALL_ZONES),
-    EventKind.LONG_DISTRACTION: EventDetails(duration=True, zones=_DISTRACTING),
+    EventKind.LONG_DISTRACTION: EventDetails(duration=True, zones=DISTRACTING),
     EventKind.VATS: _TIMED,
     EventKind.PHONE_USE: _TIMED,
     EventKind.DROWSINESS_LEVEL: EventDetails(levels=(1, 9)),
