@@ -29,6 +29,7 @@ from dms.bus import (
     Receiver,
     VehState,
 )
+from dms.bus.inbox import Inbox
 
 __all__ = ["BusStats", "BusView", "HistoryPoint", "HudState"]
 
@@ -65,8 +66,9 @@ class BusStats:
 
 @dataclass(frozen=True, slots=True)
 class HudState:
-    """Everything one HUD frame shows. ``t_s`` is bus time (wall-clock seconds on a live
-    bus); ``elapsed_s`` the time since the HUD started listening, which it displays."""
+    """Everything one HUD frame shows. ``t_s`` is the HUD's time (the replay's, or the
+    process clock on a live bus); ``elapsed_s`` the time since the HUD started listening,
+    which it displays."""
 
     t_s: float
     face: DmsFaceState | None = None
@@ -96,7 +98,7 @@ class BusView:
     def __init__(
         self, bus: can.BusABC | None, *, key: bytes | None = None, start_s: float = 0.0
     ) -> None:
-        self._bus = bus
+        self._inbox = Inbox(bus) if bus is not None else None
         self._key = key
         self.reset(start_s)
 
@@ -112,9 +114,10 @@ class BusView:
         self.face_states = 0  # decoded DMS_FaceState frames, for latency measurements
         self.frames = 0  # frames taken off the bus
 
-    def feed(self, frame: can.Message) -> None:
+    def feed(self, frame: can.Message, t_s: float) -> None:
+        """Take one frame, received at ``t_s`` on the HUD's clock."""
         self.frames += 1
-        reception = self._receiver.receive_can(frame)
+        reception = self._receiver.receive_can(frame, t_s)
         self._health.observe(reception)
         message = reception.message
         if message is None:
@@ -129,9 +132,9 @@ class BusView:
 
     def poll(self, now_s: float) -> None:
         """Take in every frame waiting on the bus, then sample the history."""
-        if self._bus is not None:
-            while (frame := self._bus.recv(timeout=0.0)) is not None:
-                self.feed(frame)
+        if self._inbox is not None:
+            for frame in self._inbox.drain():
+                self.feed(frame, now_s)
         while now_s + 1e-9 >= self._next_sample:
             self._history.append(self._history_point(self._next_sample))
             self._next_sample += HISTORY_STEP_S

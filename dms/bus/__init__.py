@@ -17,13 +17,14 @@ from dms.bus.catalog import (
 )
 from dms.bus.codec import FrameCodec
 from dms.bus.health import HealthMonitor
+from dms.bus.inbox import Inbox
 from dms.bus.keys import load_key
 from dms.bus.logfile import open_log_writer, play, read_frames, record
 from dms.bus.publisher import Publisher, make_frame
 from dms.bus.receiver import Receiver, Reception
 from dms.bus.signals import Message, MessageSpec, Signal
 from dms.bus.status import FrameStatus
-from dms.bus.transport import DEFAULT_BUS, BusSpec, listen_to, open_bus
+from dms.bus.transport import DEFAULT_BUS, BusSpec, open_bus
 
 __all__ = [
     "BY_ID",
@@ -41,6 +42,7 @@ __all__ = [
     "FrameCodec",
     "FrameStatus",
     "HealthMonitor",
+    "Inbox",
     "Message",
     "MessageSpec",
     "Publisher",
@@ -48,7 +50,6 @@ __all__ = [
     "Reception",
     "Signal",
     "VehState",
-    "listen_to",
     "load_key",
     "make_frame",
     "open_bus",

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import can
 
+from dms.bus.inbox import Inbox
 from dms.errors import BusError, ConfigError
 
 __all__ = ["LOG_SUFFIXES", "open_log_writer", "play", "read_frames", "record"]
@@ -55,9 +56,12 @@ def record(
     seconds: float | None = None,
     stop: threading.Event | None = None,
     on_frame: Callable[[can.Message], None] | None = None,
+    inbox: Inbox | None = None,
 ) -> int:
-    """Write every frame from ``bus`` to ``path`` until ``seconds`` pass or ``stop`` is set."""
+    """Write every frame from ``bus`` to ``path`` until ``seconds`` pass or ``stop`` is set.
+    Frames the backend could not receive are counted in ``inbox`` (pass one to read it)."""
     writer = open_log_writer(path)
+    inbox = inbox or Inbox(bus)
     deadline = None if seconds is None else time.monotonic() + seconds
     frames = 0
     try:
@@ -65,7 +69,7 @@ def record(
             remaining = None if deadline is None else deadline - time.monotonic()
             if remaining is not None and remaining <= 0:
                 break
-            frame = bus.recv(timeout=0.1 if remaining is None else min(0.1, remaining))
+            frame = inbox.wait(0.1 if remaining is None else min(0.1, remaining))
             if frame is None:
                 continue
             writer.on_message_received(frame)

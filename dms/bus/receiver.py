@@ -91,9 +91,17 @@ class Receiver:
         """Classify the payload ``data`` of a CAN FD data frame with 11-bit ``can_id``."""
         return self.receive_can(make_frame(can_id, data, t_s))
 
-    def receive_can(self, frame: can.Message) -> Reception:
-        """Classify a python-can frame; 29-bit, remote and error frames are not ours."""
-        t_s, can_id = frame.timestamp, frame.arbitration_id
+    def receive_can(self, frame: can.Message, t_s: float | None = None) -> Reception:
+        """Classify a python-can frame; 29-bit, remote and error frames are not ours.
+
+        ``t_s`` is when the node took the frame, on the node's own clock. Nodes always pass
+        it: transports re-stamp frames (udp_multicast and socketcan with their receive
+        time), so a frame's stamp is a log's time, not a clock to judge timeouts by.
+        Without it the reception carries the frame's stamp (for tools reading logs).
+        """
+        can_id = frame.arbitration_id
+        if t_s is None:
+            t_s = frame.timestamp
         incoming = self._incoming.get(can_id)
         ours = not (frame.is_extended_id or frame.is_remote_frame or frame.is_error_frame)
         if incoming is None or not ours:

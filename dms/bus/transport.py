@@ -18,10 +18,9 @@ from typing import Any
 
 import can
 
-from dms.bus.signals import Message
 from dms.errors import BusError, ConfigError
 
-__all__ = ["DEFAULT_BUS", "DEFAULT_MULTICAST_GROUP", "BusSpec", "listen_to", "open_bus"]
+__all__ = ["DEFAULT_BUS", "DEFAULT_MULTICAST_GROUP", "BusSpec", "open_bus"]
 
 DEFAULT_BUS = "virtual:dms"
 #: python-can's own default IPv4 group for udp_multicast.
@@ -83,12 +82,3 @@ def open_bus(spec: str | BusSpec = DEFAULT_BUS) -> can.BusABC:
         return can.Bus(interface=parsed.interface, channel=parsed.channel, **kwargs)
     except (can.CanError, OSError, ValueError, TypeError, ImportError, NotImplementedError) as exc:
         raise BusError(f"cannot open bus {str(parsed)!r}: {exc}") from exc
-
-
-def listen_to(bus: can.BusABC, *messages: type[Message]) -> can.BusABC:
-    """Let only these messages through to this bus connection (python-can filters: in the
-    kernel or the backend where it can, in software otherwise). Returns the bus."""
-    bus.set_filters(
-        [{"can_id": m.SPEC.can_id, "can_mask": 0x7FF, "extended": False} for m in messages]
-    )
-    return bus

@@ -26,7 +26,9 @@ from dms.bus import (
 from dms.bus.docs import catalog_json, catalog_markdown
 from dms.bus.dump import message_values, reception_json, reception_line
 from dms.bus.examples import example_messages
+from dms.bus.inbox import Inbox
 from dms.bus.keys import MIN_KEY_BYTES
+from dms.clock import now_s
 
 __all__ = ["register"]
 
@@ -95,14 +97,14 @@ def _catalog(args: argparse.Namespace) -> int:
     return 0
 
 
-def _listen(bus: can.BusABC, seconds: float | None, count: int | None) -> Iterator[can.Message]:
+def _listen(inbox: Inbox, seconds: float | None, count: int | None) -> Iterator[can.Message]:
     deadline = None if seconds is None else time.monotonic() + seconds
     received = 0
     while count is None or received < count:
         remaining = None if deadline is None else deadline - time.monotonic()
         if remaining is not None and remaining <= 0:
             return
-        frame = bus.recv(timeout=0.2 if remaining is None else min(0.2, remaining))
+        frame = inbox.wait(0.2 if remaining is None else min(0.2, remaining))
         if frame is not None:
             received += 1
             yield frame
@@ -110,15 +112,19 @@ def _listen(bus: can.BusABC, seconds: float | None, count: int | None) -> Iterat
 
 def _dump(args: argparse.Namespace) -> int:
     receiver = Receiver(key=load_key(args.key_file))
+    receive_errors = 0
     if args.bus:
         with open_bus(args.bus) as bus:
-            _print_frames(_listen(bus, args.seconds, args.count), receiver, args.json, sys.stdout)
+            inbox = Inbox(bus)
+            heard = _listen(inbox, args.seconds, args.count)
+            _print_frames(heard, receiver, args.json, sys.stdout)
+            receive_errors = inbox.errors
     else:
         frames: Iterable[can.Message] = read_frames(args.file)
         if args.count is not None:
             frames = (frame for i, frame in enumerate(frames) if i < args.count)
         _print_frames(frames, receiver, args.json, sys.stdout)
-    _print_summary(receiver, sys.stderr)
+    _print_summary(receiver, receive_errors, sys.stderr)
     return 0
 
 
@@ -135,22 +141,25 @@ def _print_frames(
         out.flush()
 
 
-def _print_summary(receiver: Receiver, out: TextIO) -> None:
+def _print_summary(receiver: Receiver, receive_errors: int, out: TextIO) -> None:
     totals: dict[FrameStatus, int] = {}
     for (_, status), n in receiver.counts.items():
         totals[status] = totals.get(status, 0) + n
     summary = ", ".join(f"{n} {status.value}" for status, n in sorted(totals.items()))
-    out.write(f"{sum(totals.values())} frames: {summary or 'none'}\n")
+    errors = f"; {receive_errors} more the bus could not receive" if receive_errors else ""
+    out.write(f"{sum(totals.values())} frames: {summary or 'none'}{errors}\n")
 
 
 def _record(args: argparse.Namespace) -> int:
     with open_bus(args.bus) as bus:
+        inbox = Inbox(bus)
         try:
-            frames = record(bus, args.output, seconds=args.seconds)
+            frames = record(bus, args.output, seconds=args.seconds, inbox=inbox)
         except KeyboardInterrupt:
             frames = -1
     if frames >= 0:
-        print(f"recorded {frames} frames to {args.output}", file=sys.stderr)
+        dropped = f" ({inbox.errors} the bus could not receive)" if inbox.errors else ""
+        print(f"recorded {frames} frames to {args.output}{dropped}", file=sys.stderr)
     return 0
 
 
@@ -168,10 +177,10 @@ def _demo(args: argparse.Namespace) -> int:
         publisher = Publisher(sender_bus, key=key)
         receiver = Receiver(key=key)
         rows: list[tuple[str, ...]] = []
-        t0 = time.time()
+        t0 = now_s()
         for message in example_messages():
             sent = publisher.send(message, t0)
-            frame = receiver_bus.recv(timeout=1.0)
+            frame = Inbox(receiver_bus).wait(1.0)
             if frame is None:
                 rows.append((message.SPEC.name, f"0x{sent.arbitration_id:03X}", "-", "lost", ""))
                 continue

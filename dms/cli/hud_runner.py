@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import can
 
 from dms.bus import open_bus
+from dms.clock import now_s
 from dms.scenario.runner import Replay, ReplayResult
 
 if TYPE_CHECKING:  # the HUD (and pygame) load only when a HUD is asked for
@@ -147,12 +148,12 @@ def show_bus(bus: can.BusABC, args: argparse.Namespace, *, key: bytes | None, so
     from hud.view import BusView
 
     app = make_app(args, Path("out/hud"), f"dms - {source}")
-    view = BusView(bus, key=key, start_s=time.time())
+    view = BusView(bus, key=key, start_s=now_s())
     start = time.monotonic()
     try:
         while args.seconds is None or time.monotonic() - start < args.seconds:
-            view.poll(time.time())
-            state = view.snapshot(time.time(), source=source)
+            view.poll(now_s())
+            state = view.snapshot(now_s(), source=source)
             if app.frame(state).quit:
                 break
     finally:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from dms.bus import Publisher, load_key, open_bus
 from dms.cli.cabin_args import add_cabin_arguments, cabin_from
 from dms.cli.hud_runner import add_hud_arguments, make_app, show_bus
+from dms.clock import now_s
 from dms.driver_state.monitor import MonitorSettings
 from dms.errors import ConfigError
 from dms.sensor.module import CameraModule
@@ -164,14 +165,14 @@ def _synthetic_sensor(args: argparse.Namespace, scenario: Scenario, module: Came
         eye_aperture=scenario.driver.eye_aperture,
         noise_px=scenario.sensor.noise_px,
     )
-    start = time.time()
+    start = now_s()
     frames = (
         len(truth) if args.seconds is None else min(len(truth), round(args.seconds * scenario.fps))
     )
     lost = scenario.behaviours(BehaviourKind.CAMERA_LOST)
     for i in range(frames):
         due = start + i / scenario.fps
-        delay = due - time.time()
+        delay = due - now_s()
         if delay > 0:
             time.sleep(delay)
         if any(b.covers(i / scenario.fps) for b in lost):

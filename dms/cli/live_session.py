@@ -4,7 +4,6 @@ the HUD (or nothing) listening on the same bus. Used by ``dms live`` and its ben
 from __future__ import annotations
 
 import contextlib
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -14,6 +13,7 @@ from typing import TYPE_CHECKING
 import can
 
 from dms.bus import Publisher, open_bus, open_log_writer
+from dms.clock import now_s
 from dms.driver_state.cabin import Cabin
 from dms.driver_state.monitor import MonitorSettings
 from dms.sensor.live import CameraLoop, LoopStats
@@ -84,7 +84,7 @@ class LiveSession:
             open_source, module, seconds=seconds, on_frame=on_frame, model_path=model, log=log
         )
         self._ecu = EcuNode(
-            ecu_bus, Publisher(ecu_bus, key=key), key=key, cabin=cabin, start_s=time.time()
+            ecu_bus, Publisher(ecu_bus, key=key), key=key, cabin=cabin, start_s=now_s()
         )
         self._controls = DriverControls(target_speed_mps=speed_kph * KPH)
         vehicle = BuiltinVehicle(speed_mps=self._controls.target_speed_mps)
@@ -115,7 +115,7 @@ class LiveSession:
         """Without a HUD: step the car every tick until the camera is done."""
         finished = self.camera.finished
         while not finished.is_set():
-            self.step_car(time.time())
+            self.step_car(now_s())
             finished.wait(CAR_TICK_S)
 
     def run_with_hud(
@@ -125,12 +125,12 @@ class LiveSession:
         from hud.view import BusView
 
         with open_bus(self.spec) as bus:
-            view = BusView(bus, key=self._key, start_s=time.time())
+            view = BusView(bus, key=self._key, start_s=now_s())
             while not self.camera.finished.is_set():
-                now = time.time()
+                now = now_s()
                 self.step_car(now)
                 view.poll(now)
                 if on_poll is not None:
-                    on_poll(view, time.time())
+                    on_poll(view, now_s())
                 if app.frame(view.snapshot(now, source=source)).quit:
                     return

@@ -1,7 +1,7 @@
 """``dms ecu`` and ``dms sim``: the ECU and a vehicle simulator as processes of their own.
 
 Run them with ``dms sensor`` and ``dms hud`` on one ``udp_multicast`` bus and the car is
-four processes (or machines), as in a real vehicle. Frames carry wall-clock time.
+four processes (or machines), as in a real vehicle. Each keeps its own clock (:mod:`dms.clock`).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from dms.bus import Publisher, load_key, open_bus
 from dms.cli.cabin_args import add_cabin_arguments, cabin_from
+from dms.clock import now_s
 from dms.errors import ConfigError
 from dms.units import KPH
 from dms.vehicle.builtin import BuiltinVehicle
@@ -52,7 +53,7 @@ def run_paced(step: Callable[[float], object], period_s: float, seconds: float |
     start = time.monotonic()
     ticks = 0
     while seconds is None or time.monotonic() - start < seconds:
-        step(time.time())
+        step(now_s())
         ticks += 1
         delay = start + ticks * period_s - time.monotonic()
         if delay > 0:
@@ -63,7 +64,7 @@ def _ecu(args: argparse.Namespace) -> int:
     key = load_key(args.key_file)
     with open_bus(args.bus) as bus:
         node = EcuNode(
-            bus, Publisher(bus, key=key), key=key, cabin=cabin_from(args), start_s=time.time()
+            bus, Publisher(bus, key=key), key=key, cabin=cabin_from(args), start_s=now_s()
         )
 
         def step(t_s: float) -> None:

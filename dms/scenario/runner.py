@@ -33,6 +33,7 @@ from dms.bus import (
     open_log_writer,
 )
 from dms.bus.enums import MrmState
+from dms.bus.inbox import Inbox
 from dms.driver_state.monitor import MonitorSettings
 from dms.errors import ConfigError
 from dms.events import Event
@@ -105,7 +106,7 @@ class _BusObserver:
     frame a fault kept off the bus, corrupted frames as they arrived)."""
 
     def __init__(self, bus: can.BusABC, key: bytes | None, log: can.Listener | None = None) -> None:
-        self._bus = bus
+        self._inbox = Inbox(bus)
         self._log = log
         self.receiver = Receiver(key=key)
         self.samples: list[Sample] = []
@@ -122,7 +123,7 @@ class _BusObserver:
     def drain(self) -> None:
         """Decode every frame that has arrived."""
         latest = self._latest
-        while (frame := self._bus.recv(timeout=0.0)) is not None:
+        for frame in self._inbox.drain():
             if self._log is not None:
                 self._log.on_message_received(frame)
             message = self.receiver.receive_can(frame).message

@@ -2,8 +2,8 @@
 
 Frames go through the face model and the module onto the bus at the camera's pace. A
 camera that is missing, busy or unplugged is a sensor fault on the bus, and the loop
-keeps trying to reopen it; nothing here raises into the caller. Timestamps are wall-clock
-time, so several processes on one bus agree.
+keeps trying to reopen it; nothing here raises into the caller. Timestamps come from the
+process clock (:mod:`dms.clock`).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from dms.clock import now_s
 from dms.errors import DmsError, SensorError
 from dms.sensor.landmarker import FaceLandmarker
 from dms.sensor.module import CameraModule
@@ -32,7 +33,7 @@ class LoopStats:
     faults: int = 0
     reopened: int = 0
     model_s: float = 0.0
-    #: wall-clock capture time of each published frame, newest last (for latency figures)
+    #: capture time (process clock) of each published frame, newest last (for latency figures)
     captured: deque[float] = field(default_factory=lambda: deque(maxlen=10_000))
     last_error: str = ""
 
@@ -108,13 +109,13 @@ class CameraLoop:
                 for frame in source:
                     if self._stop.is_set() or self._out_of_time(started):
                         return False
-                    now = time.time()
+                    now = now_s()
                     if self._pace and not source.live:  # a clip plays as a camera would
                         first_wall = first_wall if first_wall is not None else now - frame.t_s
                         delay = first_wall + frame.t_s - now
                         if delay > 0:
                             time.sleep(delay)
-                        now = time.time()
+                        now = now_s()
                     self._process(landmarker, frame, now)
             except SensorError as exc:
                 self._fault(exc, started)
@@ -139,11 +140,11 @@ class CameraLoop:
         while (
             not self._stop.is_set() and time.monotonic() < until and not self._out_of_time(started)
         ):
-            self._module.fault(time.time())
+            self._module.fault(now_s())
             time.sleep(FAULT_REPORT_S)
         self.stats.reopened += 1
 
     def _fault_until_stopped(self, started: float) -> None:
         while not self._stop.is_set() and not self._out_of_time(started):
-            self._module.fault(time.time())
+            self._module.fault(now_s())
             time.sleep(FAULT_REPORT_S)

@@ -21,9 +21,9 @@ from dms.bus import (
     Publisher,
     Receiver,
     VehState,
-    listen_to,
 )
 from dms.bus.enums import DmsFault, DmsState
+from dms.bus.inbox import Inbox
 from dms.bus.schedule import PeriodicSchedule
 from dms.driver_state.monitor import DriverMonitor, DriverState, MonitorSettings
 from dms.driver_state.types import Event
@@ -51,7 +51,7 @@ class CameraModule:
         on_state: Callable[[DriverState, FaceFeatures], None] | None = None,
     ) -> None:
         self._publisher = publisher
-        self._listen = listen_to(listen, VehState) if listen is not None else None
+        self.inbox = Inbox(listen, VehState) if listen is not None else None
         self._receiver = Receiver(key=key)
         self._extractor = FeatureExtractor(features)
         self._monitor = DriverMonitor(monitor)
@@ -66,11 +66,11 @@ class CameraModule:
         self._low_fps = False
         self.state: DriverState | None = None
 
-    def _poll_bus(self) -> None:
-        if self._listen is None:
+    def _poll_bus(self, t_s: float) -> None:
+        if self.inbox is None:
             return
-        while (frame := self._listen.recv(timeout=0.0)) is not None:
-            reception = self._receiver.receive_can(frame)
+        for frame in self.inbox.drain():
+            reception = self._receiver.receive_can(frame, t_s)
             if isinstance(reception.message, VehState):
                 self.speed_mps = reception.message.speed_mps
 
@@ -89,7 +89,7 @@ class CameraModule:
     def report(self, features: FaceFeatures) -> DriverState:
         """A frame's features through the estimators and onto the bus."""
         t_s = features.t_s
-        self._poll_bus()
+        self._poll_bus(t_s)
         dt_s = 0.0 if self._last_t is None else max(0.0, t_s - self._last_t)
         self._last_t = t_s
         if dt_s > 0:
@@ -105,7 +105,7 @@ class CameraModule:
 
     def fault(self, t_s: float) -> None:
         """No frame arrived (camera lost): say so on the bus instead of going silent."""
-        self._poll_bus()
+        self._poll_bus(t_s)
         self._camera_lost = True
         if self._schedule.due(DmsStatus, t_s):
             self._publisher.send(

@@ -20,10 +20,10 @@ from dms.bus import (
     Publisher,
     Receiver,
     VehState,
-    listen_to,
 )
 from dms.bus.catalog import CATALOG
 from dms.bus.health import TIMEOUT_PERIODS
+from dms.bus.inbox import Inbox
 from dms.bus.schedule import PeriodicSchedule
 from dms.driver_state.cabin import Cabin
 from dms.vehicle.policy import EcuInputs, EcuOutputs, EcuPolicy, EcuSettings
@@ -57,7 +57,7 @@ class EcuNode:
         cabin: Cabin | None = None,
         start_s: float = 0.0,
     ) -> None:
-        self._bus = listen_to(bus, DmsDistraction, DmsDrowsiness, DmsStatus, VehState)
+        self.inbox = Inbox(bus, DmsDistraction, DmsDrowsiness, DmsStatus, VehState)
         self._publisher = publisher
         self._receiver = Receiver(key=key)
         self._health = HealthMonitor(start_s)
@@ -66,9 +66,9 @@ class EcuNode:
         self._last_failure: dict[str, float] = {}
         self._schedule = PeriodicSchedule()
 
-    def _listen(self) -> None:
-        while (frame := self._bus.recv(timeout=0.0)) is not None:
-            reception = self._receiver.receive_can(frame)
+    def _listen(self, t_s: float) -> None:
+        for frame in self.inbox.drain():
+            reception = self._receiver.receive_can(frame, t_s)
             self._health.observe(reception)
             if reception.message is not None:
                 self._latest[type(reception.message)] = reception.message
@@ -94,7 +94,7 @@ class EcuNode:
         """
         if not self._schedule.due(EcuMrm, t_s):
             return None
-        self._listen()
+        self._listen(t_s)
         latest = self._latest
         outputs = self._policy.update(
             EcuInputs(

@@ -6,7 +6,8 @@ from collections.abc import Callable
 
 import can
 
-from dms.bus import EcuMrm, Publisher, Receiver, VehState, listen_to
+from dms.bus import EcuMrm, Publisher, Receiver, VehState
+from dms.bus.inbox import Inbox
 from dms.bus.schedule import PeriodicSchedule
 from dms.vehicle.model import DriverControls, MrmCommand, Vehicle, VehicleStatus
 
@@ -24,7 +25,7 @@ class SimNode:
         self, vehicle: Vehicle, bus: can.BusABC, publisher: Publisher, *, key: bytes | None = None
     ) -> None:
         self.vehicle = vehicle
-        self._bus = listen_to(bus, EcuMrm)
+        self.inbox = Inbox(bus, EcuMrm)
         self._publisher = publisher
         self._receiver = Receiver(key=key)
         self._schedule = PeriodicSchedule()
@@ -42,8 +43,8 @@ class SimNode:
             return None
         if callable(controls):
             controls = controls(t_s)
-        while (frame := self._bus.recv(timeout=0.0)) is not None:
-            message = self._receiver.receive_can(frame).message
+        for frame in self.inbox.drain():
+            message = self._receiver.receive_can(frame, t_s).message
             if isinstance(message, EcuMrm):
                 self._command = MrmCommand.from_message(message)
         dt_s = t_s - self._last_t if self._last_t is not None else 0.0

@@ -14,10 +14,10 @@ from dms.bus import (
     BY_ID,
     BusSpec,
     DmsFaceState,
+    Inbox,
     Publisher,
     Receiver,
     VehState,
-    listen_to,
     open_bus,
 )
 from dms.bus.examples import example_messages
@@ -113,9 +113,9 @@ def test_loopback_filters_apply_at_delivery_and_follow_changes() -> None:
                 names.append(BY_ID[frame.arbitration_id].name)
             return names
 
-        listen_to(rx, VehState)
+        Inbox(rx, VehState)
         assert arrivals() == ["VEH_State"]
-        listen_to(rx, DmsFaceState)
+        Inbox(rx, DmsFaceState)
         assert arrivals() == ["DMS_FaceState"]
         rx.set_filters(None)
         assert arrivals() == ["DMS_FaceState", "VEH_State"]

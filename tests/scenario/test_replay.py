@@ -124,3 +124,14 @@ def test_the_bus_log_holds_what_the_bus_carried_through_a_fault(tmp_path: Path) 
     assert corrupt
     assert 100.0 <= min(corrupt) <= max(corrupt) < 105.0
     assert all(status is FrameStatus.OK for t, status in dms_frames if t < 60.0)
+
+
+@pytest.mark.parametrize("name", ["sleep", "driver-not-visible"])
+def test_python_cans_virtual_bus_gives_the_replay_of_the_private_bus(name: str) -> None:
+    """python-can filters in software on ``virtual``; the nodes must still hear everything."""
+    scenario = load_scenario(SCENARIOS / f"{name}.yaml")
+    private = run_scenario(scenario)
+    virtual = run_scenario(scenario, bus_spec=f"virtual:replay-{name}")
+    assert virtual.passed
+    assert [(e.t_s, e.kind) for e in virtual.events] == [(e.t_s, e.kind) for e in private.events]
+    assert EventKind.MRM_STARTED in {e.kind for e in virtual.events}
