@@ -1,22 +1,10 @@
-"""Frame layout: msgpack body, E2E counter and CRC, optional SecOC-like MAC.
+"""Frames of one message: fixed-width msgpack body, AUTOSAR E2E Profile 5, optional MAC.
 
-Plain frame::
-
-    body | counter:u8 | crc:u16be
-    crc = CRC-16/CCITT-FALSE(can_id:u16be | body | counter)
-
-Authenticated frame (message marked authenticated and a key configured)::
-
-    body | counter:u8 | freshness:u32be | mac:8 | crc:u16be
-    mac = HMAC-SHA256(key, can_id:u16be | body | counter | freshness)[:8]
-    crc = CRC-16/CCITT-FALSE(can_id:u16be | body | counter | freshness | mac)
-
-``body`` is a msgpack array of the raw (scaled integer) signal values in catalog order.
-CRC-16/CCITT-FALSE is ``binascii.crc_hqx(data, 0xFFFF)``.
-
-The conversions between a message dataclass and its raw tuple are compiled once per
-message into straight-line Python (as :mod:`dataclasses` does for ``__init__``): a loop
-over signals with a branch per kind costs several microseconds a frame, this does not.
+The byte layout is :mod:`dms.bus.layout`'s. The conversions between a message dataclass
+and its frame are compiled once per message into straight-line Python (as
+:mod:`dataclasses` does for ``__init__``) around one :class:`struct.Struct`: a loop over
+signals with a branch per kind costs several microseconds a frame, this does not.
+:mod:`dms.bus.reference` is the plain, signal-by-signal codec this one is tested against.
 """
 
 from __future__ import annotations
@@ -26,48 +14,29 @@ import functools
 import hashlib
 import hmac
 import math
+import struct
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import msgpack
-
-from dms.bus.signals import Message, MessageSpec, Signal, mutable_twin
+from dms.bus.layout import COUNTER_AT, MAC_BYTES, FrameLayout, layout_of
+from dms.bus.signals import RAW_TYPES, Message, MessageSpec, Signal, mutable_twin
 from dms.bus.status import FrameStatus
 from dms.errors import EncodeError
 
-__all__ = [
-    "AUTH_TRAILER_BYTES",
-    "CRC_INIT",
-    "FD_LENGTHS",
-    "MAC_BYTES",
-    "MAX_FRAME_BYTES",
-    "PLAIN_TRAILER_BYTES",
-    "FrameCodec",
-    "Parsed",
-    "crc16",
-]
+__all__ = ["CRC_INIT", "FrameCodec", "Parsed", "profile5_crc"]
 
-MAX_FRAME_BYTES = 64
 CRC_INIT = 0xFFFF
-MAC_BYTES = 8
-PLAIN_TRAILER_BYTES = 1 + 2  # counter, crc
-AUTH_TRAILER_BYTES = 1 + 4 + MAC_BYTES + 2  # counter, freshness, mac, crc
-#: Payload sizes a CAN FD frame can have; controllers pad a frame up to the next one.
-FD_LENGTHS = (0, 1, 2, 3, 4, 5, 6, 7, 8, 12, 16, 20, 24, 32, 48, 64)
-_PADDED_LENGTHS = frozenset(n for n in FD_LENGTHS if n > 8)
 
 _crc_hqx = binascii.crc_hqx  # CRC-16/CCITT-FALSE when started at 0xFFFF
-_unpackb = msgpack.unpackb
 _compare_digest = hmac.compare_digest
-_BYTE = tuple(bytes((value,)) for value in range(256))
-_UNPACK_ERRORS = (ValueError, TypeError, msgpack.UnpackException)
 
 
-def crc16(data: bytes, value: int = CRC_INIT) -> int:
-    """CRC-16/CCITT-FALSE (poly 0x1021, init 0xFFFF, no reflection, no final XOR)."""
-    return binascii.crc_hqx(data, value)
+def profile5_crc(data: bytes | bytearray | memoryview, data_id: int) -> int:
+    """AUTOSAR E2E Profile 5's CRC of a frame: CRC-16/CCITT-FALSE over everything after
+    the CRC field (bytes 2..end), then the data ID's low byte and high byte."""
+    return _crc_hqx(bytes((data_id & 0xFF, data_id >> 8 & 0xFF)), _crc_hqx(data[2:], CRC_INIT))
 
 
 #: Outcome of parsing one frame of a known message, before sequence checks:
@@ -76,98 +45,143 @@ Parsed = tuple[FrameStatus, "Message | None", int, int]
 
 _FAIL_CRC: Parsed = (FrameStatus.CRC_ERROR, None, -1, -1)
 _FAIL_MAC: Parsed = (FrameStatus.MAC_FAILURE, None, -1, -1)
+_FAIL_LENGTH: Parsed = (FrameStatus.MALFORMED, None, -1, -1)
 
 
 @dataclass(frozen=True, slots=True)
 class _Conversions:
-    #: message -> raw tuple, or None when a value falls outside its signal's range
-    to_raw: Callable[[Any], tuple[int, ...] | None]
-    #: (raw tuple, counter, freshness) -> the parse: ok with the message, or the status
-    #: that rejects it (malformed, out of range)
-    from_raw: Callable[[Any, int, int], Parsed]
+    #: message, counter, freshness -> bytes 2.. of the frame up to the MAC (the CRC and
+    #: the MAC are added around them), or None when a value falls outside its range
+    pack: Callable[[Any, int, int], bytes | None]
+    #: a frame whose length, CRC and MAC are good -> the parse: ok with the message, or
+    #: the status that rejects it (off the layout, out of range)
+    unpack: Callable[[bytes], Parsed]
+
+
+#: the values each raw type's struct code can carry (bool goes as u8)
+_TYPE_BOUNDS = {code: bounds for code, bounds in RAW_TYPES.items() if code != "bool"}
+
+
+def _bounds_check(raw: str, low: int, high: int, type_low: int, type_high: int) -> str:
+    """``raw`` within [low, high], leaving out the bounds its struct code already enforces
+    (:func:`struct.pack` refuses, :func:`struct.unpack` cannot give, values beyond them)."""
+    terms = (
+        ([str(low)] if low > type_low else []) + [raw] + ([str(high)] if high < type_high else [])
+    )
+    return " <= ".join(terms) if len(terms) > 1 else ""
 
 
 @functools.cache
-def _compile(spec: MessageSpec) -> _Conversions:
-    """Build the message <-> raw tuple conversions of one message as straight-line code
-    (once per message: every publisher and receiver has a codec per message).
+def _compile(layout: FrameLayout) -> _Conversions:
+    """Build one layout's conversions as straight-line code (once per message and key
+    mode: every publisher and receiver has a codec per message).
 
-    The range limits are literals in the generated code. Decoding does not call the frozen
-    ``__init__`` (an ``object.__setattr__`` per field, 3 µs for 14 signals): it fills a
-    :func:`~dms.bus.signals.mutable_twin` and re-labels it as the frozen class.
+    Range limits are literals in the generated code. The msgpack framing (array header,
+    type bytes) is written as literals and checked on receipt with one mask over the
+    frame. Decoding does not call the frozen ``__init__`` (an ``object.__setattr__`` per
+    field, 3 µs for 14 signals): it fills a :func:`~dms.bus.signals.mutable_twin` and
+    re-labels it as the frozen class.
     """
-    twin = mutable_twin(spec.cls)
+    spec = layout.spec
+    trailer = f"{layout.padding}xI" if layout.authenticated else ""  # freshness after padding
+    pack_struct = struct.Struct(layout.body_struct + (trailer or f"{layout.padding}x"))
+    framing = ">B" + "x" * len(layout.array_header)
+    read_struct = struct.Struct(
+        framing + "".join("x" + slot.struct_code for slot in layout.slots) + trailer
+    )
+    mask, expected = bytearray(layout.size), bytearray(layout.size)
+    header_at = COUNTER_AT + 1
+    mask[header_at : layout.slots[0].type_at] = b"\xff" * len(layout.array_header)
+    expected[header_at : layout.slots[0].type_at] = layout.array_header
+    for slot in layout.slots:
+        mask[slot.type_at], expected[slot.type_at] = 0xFF, slot.msgpack_type
     namespace: dict[str, Any] = {
         "_cls": spec.cls,
-        "_twin": twin,
-        "_int": int,
+        "_twin": mutable_twin(spec.cls),
+        "_pack": pack_struct.pack,
+        "_read": read_struct.unpack_from,
+        "_bits": int.from_bytes,
         "round": round,
         "_OK": FrameStatus.OK,
-        "_MALFORMED": FrameStatus.MALFORMED,
-        "_OUT_OF_RANGE": FrameStatus.OUT_OF_RANGE,
+        "_OFF_LAYOUT": (FrameStatus.MALFORMED, None, -1, -1),
+        "_OUT_OF_RANGE": (FrameStatus.OUT_OF_RANGE, None, -1, -1),
     }
-    to_raw_terms: list[str] = []  # per signal: physical -> raw expression
+    header = list(layout.array_header)
+    header_values = [str(header[0])] if len(header) == 1 else ["0xDC", str(len(spec.signals))]
+    to_raw: list[str] = []  # per signal: physical -> raw assignment
     encode_checks: list[str] = []  # range checks for values a sender could get wrong
-    types: list[str] = []  # per signal: the raw value is an int
+    packed: list[str] = ["counter", *header_values]  # the pack call's arguments
+    unpacked: list[str] = ["counter"]
     ranges: list[str] = []  # per signal: the raw value is in range
     fills: list[str] = []  # per signal: assignment of the physical value
-    for i, signal in enumerate(spec.signals):
+    for i, slot in enumerate(layout.slots):
+        signal = slot.signal
         value, raw = f"m.{signal.name}", f"r{i}"
         namespace[f"_f{i}"] = signal.factor
         namespace[f"_o{i}"] = signal.offset
-        in_range = f"{signal.raw_min} <= {raw} <= {signal.raw_max}"
-        types.append(f"type({raw}) is _int")
-        ranges.append(in_range)
-        if signal.kind == "bool":
-            to_raw_terms.append(f"(1 if {value} else 0)")
-            physical = f"{raw} == 1"
-        elif signal.kind == "enum":
-            assert signal.enum is not None
-            namespace[f"_e{i}"] = tuple(sorted(signal.enum, key=int))
-            to_raw_terms.append(f"int({value})")
-            physical = f"_e{i}[{raw}]"
-        elif signal.kind == "flags":
-            assert signal.enum is not None
-            # Every raw value in range, built once: constructing an IntFlag costs 0.5 µs.
-            namespace[f"_e{i}"] = tuple(signal.enum(v) for v in range(signal.raw_max + 1))
-            to_raw_terms.append(f"int({value})")
-            physical = f"_e{i}[{raw}]"
-        elif signal.kind == "int":
-            to_raw_terms.append(f"round({value})")
-            physical = raw
-        else:  # scaled, with the same arithmetic as Signal.to_raw / Signal.to_physical
-            steps = signal.steps_per_unit
-            shifted = f"({value} - _o{i})" if signal.offset else value
-            to_raw_terms.append(
-                f"round({shifted} * {steps})" if steps else f"round({shifted} / _f{i})"
-            )
-            physical = f"{raw} / {steps}" if steps else f"{raw} * _f{i}"
-            if signal.offset:
-                physical = f"({physical}) + _o{i}"
-        if signal.kind != "bool":
-            encode_checks.append(in_range)
+        type_low, type_high = _TYPE_BOUNDS["u8" if signal.raw_type == "bool" else signal.raw_type]
+        check = _bounds_check(raw, signal.raw_min, signal.raw_max, type_low, type_high)
+        packed += [str(slot.msgpack_type), raw]
+        unpacked.append(raw)
+        term, physical = _terms(signal, i, value, raw, namespace)
+        to_raw.append(f"    {raw} = {term}\n")
+        if check:
+            ranges.append(check)
+            if signal.kind != "bool":
+                encode_checks.append(check)
         fills.append(f"    m.{signal.name} = {physical}\n")
-    names = ", ".join(f"r{i}" for i in range(len(spec.signals)))
-    to_raw_lines = [f"    r{i} = {term}\n" for i, term in enumerate(to_raw_terms)]
+    if layout.authenticated:
+        packed.append("freshness & 0xFFFFFFFF")
+        unpacked.append("freshness")
+    no_freshness = "" if layout.authenticated else "    freshness = -1\n"
     source = (
-        "def to_raw(m):\n"
-        f"{''.join(to_raw_lines)}"
+        "def pack(m, counter, freshness):\n"
+        f"{''.join(to_raw)}"
         f"    if {' and '.join(encode_checks) or 'True'}:\n"
-        f"        return ({names},)\n"
+        f"        return _pack({', '.join(packed)})\n"
         "    return None\n"
-        "def from_raw(raw, counter, freshness):\n"
-        f"    ({names},) = raw\n"
-        f"    if not ({' and '.join(types)}):\n"
-        "        return (_MALFORMED, None, counter, freshness)\n"
-        f"    if not ({' and '.join(ranges)}):\n"
-        "        return (_OUT_OF_RANGE, None, counter, freshness)\n"
+        "def unpack(data):\n"
+        f"    if _bits(data, 'big') & {int.from_bytes(mask, 'big')} != "
+        f"{int.from_bytes(expected, 'big')}:\n"
+        "        return _OFF_LAYOUT\n"
+        f"    ({', '.join(unpacked)},) = _read(data, 2)\n"
+        f"{no_freshness}"
+        f"    if not ({' and '.join(ranges) or 'True'}):\n"
+        "        return _OUT_OF_RANGE\n"
         "    m = _twin()\n"
         f"{''.join(fills)}"
         "    m.__class__ = _cls\n"
         "    return (_OK, m, counter, freshness)\n"
     )
     exec(compile(source, f"<codec {spec.name}>", "exec"), namespace)
-    return _Conversions(to_raw=namespace["to_raw"], from_raw=namespace["from_raw"])
+    return _Conversions(namespace["pack"], namespace["unpack"])
+
+
+def _terms(
+    signal: Signal, i: int, value: str, raw: str, namespace: dict[str, Any]
+) -> tuple[str, str]:
+    """Signal ``i``'s physical -> raw expression and raw -> physical expression, with the
+    same arithmetic as :meth:`Signal.to_raw` and :meth:`Signal.to_physical`."""
+    if signal.kind == "bool":
+        return f"(1 if {value} else 0)", f"{raw} == 1"
+    if signal.kind == "enum":
+        assert signal.enum is not None
+        namespace[f"_e{i}"] = tuple(sorted(signal.enum, key=int))
+        return f"int({value})", f"_e{i}[{raw}]"
+    if signal.kind == "flags":
+        assert signal.enum is not None
+        # Every raw value in range, built once: constructing an IntFlag costs 0.5 µs.
+        namespace[f"_e{i}"] = tuple(signal.enum(v) for v in range(signal.raw_max + 1))
+        return f"int({value})", f"_e{i}[{raw}]"
+    if signal.kind == "int":
+        return f"round({value})", raw
+    steps = signal.steps_per_unit
+    shifted = f"({value} - _o{i})" if signal.offset else value
+    term = f"round({shifted} * {steps})" if steps else f"round({shifted} / _f{i})"
+    physical = f"{raw} / {steps}" if steps else f"{raw} * _f{i}"
+    if signal.offset:
+        physical = f"({physical}) + _o{i}"
+    return term, physical
 
 
 def _explain(spec: MessageSpec, message: Any) -> str:
@@ -264,53 +278,53 @@ class FrameCodec:
 
     __slots__ = (
         "_cls",
-        "_crc_seed",
-        "_from_raw",
-        "_id_prefix",
+        "_data_id",
         "_last",
         "_mac",
-        "_min_size",
+        "_mac_at",
         "_pack",
-        "_to_raw",
+        "_size",
+        "_unpack",
+        "_unsecured_size",
         "authenticated",
+        "layout",
         "spec",
-        "trailer_bytes",
     )
 
     def __init__(self, spec: MessageSpec, key: bytes | None = None) -> None:
         self.spec = spec
         self.authenticated = spec.authenticated and key is not None
-        self.trailer_bytes = AUTH_TRAILER_BYTES if self.authenticated else PLAIN_TRAILER_BYTES
-        self._min_size = self.trailer_bytes + 1  # an empty msgpack array is one byte
-        self._id_prefix = spec.can_id.to_bytes(2, "big")
-        self._mac = _Hmac(key, self._id_prefix) if key is not None and self.authenticated else None
-        self._pack = msgpack.Packer().pack
-        self._crc_seed = crc16(self._id_prefix)
-        conversions = _compile(spec)
+        self.layout = layout_of(spec, self.authenticated)
+        self._size = self.layout.size
+        #: the length of this message's plain frames, when this codec expects a MAC
+        self._unsecured_size = layout_of(spec, False).size if self.authenticated else -1
+        self._mac_at = self.layout.mac_at or self._size
+        self._data_id = bytes((spec.can_id & 0xFF, spec.can_id >> 8))  # Profile 5: low first
+        id_prefix = spec.can_id.to_bytes(2, "big")
+        self._mac = _Hmac(key, id_prefix) if key is not None and self.authenticated else None
+        conversions = _compile(self.layout)
         self._cls = spec.cls
-        self._to_raw = conversions.to_raw
-        self._from_raw = conversions.from_raw
+        self._pack = conversions.pack
+        self._unpack = conversions.unpack
         self._last = _last_parse(spec, key if self.authenticated else None)
 
     # -- sending ---------------------------------------------------------------------------
 
-    def to_raw(self, message: Message) -> tuple[int, ...]:
-        """The raw signal values of ``message``; :class:`EncodeError` names a bad signal."""
-        try:
-            raw = self._to_raw(message) if type(message) is self._cls else None
-        except (ValueError, TypeError, OverflowError):  # NaN, infinity, not a number
-            raw = None
-        if raw is None:
-            raise EncodeError(_explain(self.spec, message))
-        return raw
-
     def encode(self, message: Message, counter: int, freshness: int = 0) -> bytes:
-        """The frame for ``message`` with rolling ``counter`` (0-255) and ``freshness``."""
-        head: bytes = self._pack(self.to_raw(message)) + _BYTE[counter & 0xFF]
+        """The frame for ``message`` with rolling ``counter`` (0-255) and ``freshness``
+        (its low 32 bits go out); :class:`EncodeError` names a signal it cannot carry."""
+        tail = None
+        if type(message) is self._cls:
+            try:
+                tail = self._pack(message, counter & 0xFF, freshness)
+            except (ValueError, TypeError, OverflowError, struct.error):  # NaN, inf, not a number
+                tail = None
+        if tail is None:
+            raise EncodeError(_explain(self.spec, message))
         if self._mac is not None:
-            head += (freshness & 0xFFFF_FFFF).to_bytes(4, "big")
-            head += self._mac.digest(head)
-        return head + _crc_hqx(head, self._crc_seed).to_bytes(2, "big")
+            tail += self._mac.digest(tail)
+        crc = _crc_hqx(self._data_id, _crc_hqx(tail, CRC_INIT))
+        return crc.to_bytes(2, "little") + tail
 
     # -- receiving -------------------------------------------------------------------------
 
@@ -326,42 +340,19 @@ class FrameCodec:
         return parsed
 
     def _parse(self, data: bytes) -> Parsed:
-        size = len(data)
-        # A single pad byte must be caught too: after a CRC without final XOR, one zero
-        # byte shifts the check onto (CRC low byte, 0), which passes whatever the body.
-        if size in _PADDED_LENGTHS and not data[-1]:
-            data = self._strip_padding(data)
-            size = len(data)
-        crc_at = size - 2
-        if size < self._min_size or _crc_hqx(data[:crc_at], self._crc_seed) != (
-            data[crc_at] << 8 | data[crc_at + 1]
-        ):
-            return _FAIL_CRC
-        body_end = size - self.trailer_bytes
-        counter = data[body_end]
-        freshness = -1
-        if self._mac is not None:
-            mac_at = body_end + 5
-            if not _compare_digest(self._mac.digest(data[:mac_at]), data[mac_at:crc_at]):
+        size = self._size
+        if len(data) != size:
+            if len(data) == self._unsecured_size:  # a plain frame where a MAC is due
                 return _FAIL_MAC
-            freshness = int.from_bytes(data[body_end + 1 : mac_at], "big")
-        try:
-            raw = _unpackb(data[:body_end], use_list=False)
-            if type(raw) is tuple:
-                return self._from_raw(raw, counter, freshness)
-        except _UNPACK_ERRORS:
-            pass
-        return (FrameStatus.MALFORMED, None, counter, freshness)
-
-    def _strip_padding(self, data: bytes) -> bytes:
-        """Undo CAN FD DLC padding: real controllers round a frame up to the next FD length
-        with zero bytes, and zeros after a CRC without final XOR still pass the CRC check.
-        The msgpack body delimits itself, so its end shows where the trailer ends."""
-        unpacker = msgpack.Unpacker()
-        unpacker.feed(data)
-        try:
-            unpacker.skip()
-        except _UNPACK_ERRORS:
-            return data
-        end = unpacker.tell() + self.trailer_bytes
-        return data[:end] if end < len(data) and not any(data[end:]) else data
+            # A controller or a log may pad a frame up to a longer CAN FD length with
+            # zeros: the message's own bytes are the first ``size``.
+            if len(data) < size or any(data[size:]):
+                return _FAIL_LENGTH
+            data = data[:size]
+        if _crc_hqx(self._data_id, _crc_hqx(data[2:], CRC_INIT)) != data[0] | data[1] << 8:
+            return _FAIL_CRC
+        if self._mac is not None:
+            mac_at = self._mac_at
+            if not _compare_digest(self._mac.digest(data[2:mac_at]), data[mac_at:]):
+                return _FAIL_MAC
+        return self._unpack(data)

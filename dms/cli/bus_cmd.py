@@ -8,6 +8,7 @@ import os
 import sys
 import time
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any, TextIO
 
 import can
@@ -29,6 +30,7 @@ from dms.bus.examples import example_messages
 from dms.bus.inbox import Inbox
 from dms.bus.keys import MIN_KEY_BYTES
 from dms.clock import now_s
+from dms.errors import ConfigError
 
 __all__ = ["register"]
 
@@ -41,6 +43,15 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     style = catalog.add_mutually_exclusive_group()
     style.add_argument("--markdown", action="store_true", help="as Markdown (docs/bus.md)")
     style.add_argument("--json", action="store_true", help="as JSON")
+    style.add_argument(
+        "--dbc", metavar="FILE", help="write a DBC file for CAN tools (cantools, SavvyCAN ...)"
+    )
+    catalog.add_argument(
+        "--keyed",
+        action="store_true",
+        help="with --dbc: the layout on a keyed bus (authenticated messages carry freshness "
+        "and MAC)",
+    )
     catalog.set_defaults(run=_catalog)
 
     dump = sub.add_parser("dump", help="decode frames from a bus or a log file, like candump")
@@ -80,6 +91,19 @@ def _key_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def _catalog(args: argparse.Namespace) -> int:
+    if args.dbc:
+        from dms.bus.dbc import catalog_dbc
+
+        path = Path(args.dbc)
+        try:
+            path.write_text(catalog_dbc(keyed=args.keyed), encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"cannot write {path}: {exc}") from exc
+        layout = "keyed-bus" if args.keyed else "plain"
+        print(f"wrote {path}: {len(CATALOG)} messages, {layout} layout", file=sys.stderr)
+        return 0
+    if args.keyed:
+        raise ConfigError("--keyed goes with --dbc FILE")
     if args.markdown:
         sys.stdout.write(catalog_markdown())
     elif args.json:
