@@ -24,8 +24,8 @@ demo: $(STAMP) model
 	$(BIN)/dms replay scenarios/showcase.yaml --hud --report out/showcase
 
 lint: $(STAMP)
-	$(BIN)/ruff check dms hud tests benchmarks
-	$(BIN)/ruff format --check dms hud tests benchmarks
+	$(BIN)/ruff check dms hud tests benchmarks examples
+	$(BIN)/ruff format --check dms hud tests benchmarks examples
 	$(BIN)/mypy
 
 model: $(STAMP)

@@ -7,7 +7,7 @@ import json
 import os
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -141,7 +141,7 @@ def _dump(args: argparse.Namespace) -> int:
         with open_bus(args.bus) as bus:
             inbox = Inbox(bus)
             heard = _listen(inbox, args.seconds, args.count)
-            _print_frames(heard, receiver, args.json, sys.stdout)
+            _print_frames(heard, receiver, args.json, sys.stdout, clock=now_s)
             receive_errors = inbox.errors
     else:
         frames: Iterable[can.Message] = read_frames(args.file)
@@ -153,10 +153,16 @@ def _dump(args: argparse.Namespace) -> int:
 
 
 def _print_frames(
-    frames: Iterable[can.Message], receiver: Receiver, as_json: bool, out: TextIO
+    frames: Iterable[can.Message],
+    receiver: Receiver,
+    as_json: bool,
+    out: TextIO,
+    clock: Callable[[], float] | None = None,
 ) -> None:
+    """Decode and print each frame, at the time ``clock`` gives when it is taken (a live
+    bus: the process clock), else at its stamp (a log: the recorded time)."""
     for frame in frames:
-        reception = receiver.receive_can(frame)
+        reception = receiver.receive_can(frame, clock() if clock is not None else None)
         data = b"" if reception.message is not None else bytes(frame.data)
         if as_json:
             out.write(json.dumps(reception_json(reception, data)) + "\n")

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from dms.bus import Publisher, load_key, open_bus
 from dms.cli.cabin_args import add_cabin_arguments, cabin_from
+from dms.cli.event_log import print_events
 from dms.cli.hud_runner import add_hud_arguments, make_app, show_bus
 from dms.clock import now_s
 from dms.driver_state.monitor import MonitorSettings
@@ -170,6 +171,7 @@ def _synthetic_sensor(args: argparse.Namespace, scenario: Scenario, module: Came
         len(truth) if args.seconds is None else min(len(truth), round(args.seconds * scenario.fps))
     )
     lost = scenario.behaviours(BehaviourKind.CAMERA_LOST)
+    _log(f"sensor: {scenario.path.name} starts at {start:.3f} on the process clock")
     for i in range(frames):
         due = start + i / scenario.fps
         delay = due - now_s()
@@ -178,7 +180,7 @@ def _synthetic_sensor(args: argparse.Namespace, scenario: Scenario, module: Came
         if any(b.covers(i / scenario.fps) for b in lost):
             module.fault(due)  # the scenario's camera delivers no frame
         else:
-            module.process(face.observe(truth.pose(i)), due)
+            print_events(module.process(face.observe(truth.pose(i)), due).events, "sensor")
     print(f"sensor: {frames} frames of {scenario.path.name}")
     return 0
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from dms.bus import Publisher, load_key, open_bus
 from dms.cli.cabin_args import add_cabin_arguments, cabin_from
+from dms.cli.event_log import print_events
 from dms.clock import now_s
 from dms.errors import ConfigError
 from dms.units import KPH
@@ -69,8 +70,8 @@ def _ecu(args: argparse.Namespace) -> int:
 
         def step(t_s: float) -> None:
             outputs = node.step(t_s)
-            for event in outputs.events if outputs is not None else ():
-                print(f"{event.t_s:.3f} {event.as_dict()}", flush=True)
+            if outputs is not None:
+                print_events(outputs.events, "ecu")
 
         with contextlib.suppress(KeyboardInterrupt):
             run_paced(step, ECU_TICK_S, args.seconds)

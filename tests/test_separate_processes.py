@@ -1,0 +1,150 @@
+"""The car as separate processes on udp_multicast, in a private network namespace: the
+same warnings and MRM as the in-process replay, a simulator of one's own that knows only
+the DBC, and bus logs played back to live listeners."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from dms.events import Event, EventKind
+from dms.scenario.loader import load_scenario
+from dms.scenario.runner import run_scenario
+from tests.netns import run_in_namespace
+
+pytestmark = pytest.mark.slow
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "own_simulator.py"
+DMS = f"{sys.executable} -m dms.cli"
+#: The driver falls asleep 3 s into the drive: warnings from 4 s, the MRM near 9.7 s.
+SCENARIO = """\
+description: asleep 3 s into a short motorway drive
+duration_s: 13
+seed: 5
+vehicle: {speed_kph: 100}
+timeline:
+  - {at_s: 3, do: sleep, duration_s: 10}
+"""
+
+
+def _events(path: Path) -> list[dict[str, object]]:
+    return [json.loads(line) for line in path.read_text().splitlines() if line.startswith("{")]
+
+
+def _start_s(sensor_log: Path) -> float:
+    found = re.search(r"starts at ([\d.]+) on the process clock", sensor_log.read_text())
+    assert found, sensor_log.read_text()
+    return float(found.group(1))
+
+
+def _warnings(events: list[Event]) -> list[tuple[float, int, str]]:
+    return [
+        (e.t_s, int(e.level or 0), e.alert.name.lower() if e.alert else "")
+        for e in events
+        if e.kind is EventKind.WARNING
+    ]
+
+
+def _run(tmp_path: Path, script: str) -> None:
+    result = run_in_namespace(f"cd {tmp_path}\n{textwrap.dedent(script)}", timeout_s=120)
+    logs = "\n".join(f"--- {p.name}\n{p.read_text()[-2000:]}" for p in tmp_path.glob("*.err"))
+    assert result.returncode == 0, result.stderr + logs
+    assert "Traceback" not in logs, logs
+
+
+@pytest.fixture(scope="module")
+def replay(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Event]]:
+    """The scenario file and what the in-process replay makes of it."""
+    path = tmp_path_factory.mktemp("scenario") / "asleep.yaml"
+    path.write_text(SCENARIO)
+    return path, run_scenario(load_scenario(path)).events
+
+
+def test_own_simulator_gets_its_mrm_where_the_replay_puts_it(
+    tmp_path: Path, replay: tuple[Path, list[Event]]
+) -> None:
+    scenario, replayed = replay
+    _run(
+        tmp_path,
+        f"""
+        export SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy
+        {DMS} bus catalog --dbc dms.dbc 2> catalog.err
+        {DMS} ecu --bus udp_multicast --seconds 18 > ecu.jsonl 2> ecu.err &
+        {DMS} hud --bus udp_multicast --seconds 18 > hud.out 2> hud.err &
+        {DMS} bus record --bus udp_multicast -o drive.blf --seconds 18 2> record.err &
+        {sys.executable} {EXAMPLE} --dbc dms.dbc --seconds 18 > sim.out 2> sim.err &
+        sleep 2
+        {DMS} sensor --bus udp_multicast --scenario {scenario} > sensor.jsonl 2> sensor.err
+        wait
+        """,
+    )
+    start = _start_s(tmp_path / "sensor.err")
+    replay_mrm = next(e.t_s for e in replayed if e.kind is EventKind.MRM_STARTED)
+    decelerating = [
+        float(line.split()[0]) - start
+        for line in (tmp_path / "sim.out").read_text().splitlines()
+        if line.endswith("ECU_Mrm DECELERATING")
+    ]
+    assert decelerating, (tmp_path / "sim.out").read_text()
+    assert abs(decelerating[0] - replay_mrm) <= 1.0
+    # The ECU in its own process warns as the replay's ECU does, within 0.3 s.
+    during = [e for e in _events(tmp_path / "ecu.jsonl") if 0.5 < float(e["t_s"]) - start < 13]  # type: ignore[arg-type]
+    live = [
+        (float(e["t_s"]) - start, int(e.get("level", 0)), str(e.get("alert", "")))  # type: ignore[arg-type, call-overload]
+        for e in during
+        if e["kind"] == "warning"
+    ]
+    expected = _warnings(replayed)
+    assert [(level, alert) for _, level, alert in live] == [(lv, a) for _, lv, a in expected]
+    for (t_live, _, _), (t_replay, _, _) in zip(live, expected, strict=True):
+        assert abs(t_live - t_replay) <= 0.3
+    hud = (tmp_path / "hud.out").read_text()
+    assert int(re.search(r"decoded (\d+) frames", hud).group(1)) > 1000  # type: ignore[union-attr]
+
+
+def test_the_readme_recipe_and_a_played_back_log_keep_every_listener_up(
+    tmp_path: Path, replay: tuple[Path, list[Event]]
+) -> None:
+    scenario, replayed = replay
+    _run(
+        tmp_path,
+        f"""
+        {DMS} ecu --bus udp_multicast --seconds 24 > ecu.jsonl 2> ecu.err &
+        {DMS} sim --bus udp_multicast --seconds 24 > sim.out 2> sim.err &
+        {DMS} bus dump --bus udp_multicast --json --seconds 24 > dump.jsonl 2> dump.err &
+        sleep 2
+        {DMS} sensor --bus udp_multicast --scenario {scenario} > sensor.jsonl 2> sensor.err
+        {DMS} bus record --bus udp_multicast -o again.blf --seconds 6 2> record.err &
+        sleep 1
+        {DMS} bus play drive.blf --bus udp_multicast --speed 0 2> play.err || true
+        wait
+        """.replace("drive.blf", str(_a_log(tmp_path))),
+    )
+    start = _start_s(tmp_path / "sensor.err")
+    events = _events(tmp_path / "ecu.jsonl")
+    mrm = [float(e["t_s"]) - start for e in events if e["kind"] == "mrm_started"]  # type: ignore[arg-type]
+    replay_mrm = next(e.t_s for e in replayed if e.kind is EventKind.MRM_STARTED)
+    assert mrm and abs(mrm[0] - replay_mrm) <= 0.3
+    # Every listener survived the played log: the dump decoded its frames, all intact.
+    dumped = _events(tmp_path / "dump.jsonl")
+    played = [d for d in dumped if float(d["t_s"]) > start + 13]  # type: ignore[arg-type]
+    assert len(played) > 100
+    assert {d["status"] for d in dumped} <= {"ok", "counter_jump", "repeated"}
+    assert "recorded" in (tmp_path / "record.err").read_text()
+
+
+def _a_log(tmp_path: Path) -> Path:
+    """A BLF of a replay, as CAN tools store it (CAN FD lengths only)."""
+    from dms.bus import read_frames
+
+    log = tmp_path / "replayed.blf"
+    path = tmp_path / "short.yaml"
+    path.write_text("duration_s: 4\nseed: 2\n")
+    run_scenario(load_scenario(path), log_path=log)
+    assert all(len(frame.data) in (16, 20, 32, 48) for frame in read_frames(log))
+    return log
