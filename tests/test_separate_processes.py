@@ -148,3 +148,54 @@ def _a_log(tmp_path: Path) -> Path:
     run_scenario(load_scenario(path), log_path=log)
     assert all(len(frame.data) in (16, 20, 32, 48) for frame in read_frames(log))
     return log
+
+
+CUT_STREAM = """
+import json, time
+from dms.bus import Publisher, open_bus
+from dms.vehicle.ecu import EcuNode
+from tests.messages import ACTIVE, ALERT, ON_ROAD
+
+with open_bus("udp_multicast") as dms_bus, open_bus("udp_multicast") as ecu_bus:
+    ecu = EcuNode(ecu_bus, Publisher(ecu_bus))
+    dms = Publisher(dms_bus)
+    trace = []
+    start = time.monotonic()
+    for k in range(300):  # 3 s at 10 ms; the DMS sends for the first 2 s only
+        t = round(k * 0.01, 3)
+        if t < 2.0 and k % 10 == 0:
+            dms.send(ACTIVE, t)
+            dms.send(ON_ROAD, t)
+            if k % 20 == 0:
+                dms.send(ALERT, t)
+        time.sleep(max(0.0, start + t - time.monotonic()))
+        ecu.step(t)
+        trace.append((t, ecu.dms_ok(t)))
+print(json.dumps(trace))
+"""
+
+
+def test_on_multicast_a_replay_keeps_its_results_and_a_cut_stream_times_out(
+    tmp_path: Path, replay: tuple[Path, list[Event]]
+) -> None:
+    scenario, replayed = replay
+    (tmp_path / "cut.py").write_text(CUT_STREAM)
+    root = Path(__file__).resolve().parents[1]
+    _run(
+        tmp_path,
+        f"""
+        {DMS} replay {scenario} --realtime --bus udp_multicast --report rt \\
+            > replay.out 2> replay.err
+        PYTHONPATH={root} {sys.executable} cut.py > cut.json 2> cut.err
+        """,
+    )
+    report = json.loads((tmp_path / "rt" / "report.json").read_text())
+    live = [(e["t_s"], e["kind"]) for e in report["events"]]
+    expected = [(e.t_s, e.kind.value) for e in replayed]
+    assert [kind for _, kind in live] == [kind for _, kind in expected]
+    assert all(abs(a - b) <= 0.1 for (a, _), (b, _) in zip(live, expected, strict=True))
+    trace = json.loads((tmp_path / "cut.json").read_text())
+    assert all(ok for t, ok in trace if 0.3 <= t < 2.0)
+    # The last DMS_Status went out at 1.9 s: three 100 ms periods later it has timed out.
+    first_unavailable = next(t for t, ok in trace if t > 1.9 and not ok)
+    assert 2.2 <= first_unavailable <= 2.26
