@@ -15,6 +15,7 @@ __all__ = [
     "ModelError",
     "ScenarioError",
     "SensorError",
+    "SimulatorError",
 ]
 
 
@@ -44,6 +45,10 @@ class ModelError(DmsError):
 
 class SensorError(DmsError):
     """A frame source (camera, video, images) failed."""
+
+
+class SimulatorError(DmsError):
+    """A vehicle simulator failed, or lost the ego vehicle."""
 
 
 class ScenarioError(DmsError):

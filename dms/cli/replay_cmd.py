@@ -12,11 +12,12 @@ from pathlib import Path
 from dms.bus import load_key
 from dms.cli.cabin_args import add_cabin_arguments, cabin_from
 from dms.cli.hud_runner import add_hud_arguments, show_replay
+from dms.cli.sim_args import add_simulator_arguments, simulator_options
 from dms.errors import ScenarioError
 from dms.scenario.loader import load_scenario
 from dms.scenario.model import Scenario
 from dms.scenario.report import write_report
-from dms.scenario.runner import SIMULATORS, Replay, ReplayResult, run_scenario
+from dms.scenario.runner import Replay, ReplayResult, run_scenario
 
 __all__ = ["register"]
 
@@ -44,11 +45,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     replay.add_argument("--realtime", action="store_true", help="pace the replay to the wall clock")
     replay.add_argument(
-        "--sim",
-        choices=SIMULATORS,
-        help="vehicle simulator (default: the scenario's, else builtin)",
-    )
-    replay.add_argument(
         "--key-file", help="hex key for authenticated frames (default: $DMS_BUS_KEY)"
     )
     replay.add_argument(
@@ -59,6 +55,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     add_hud_arguments(replay)
     add_cabin_arguments(replay, over="the scenario's")
+    add_simulator_arguments(replay, default=None)
     replay.set_defaults(run=_replay)
 
 
@@ -68,6 +65,7 @@ def _replay(args: argparse.Namespace) -> int:
         for scenario in _load_all(args.scenarios)
     ]
     key = load_key(args.key_file)
+    options = simulator_options(args)
     several = len(scenarios) > 1
     failed = 0
     for scenario in scenarios:
@@ -80,7 +78,13 @@ def _replay(args: argparse.Namespace) -> int:
         )
         if args.hud:
             make = functools.partial(
-                Replay, scenario, simulator=args.sim, bus_spec=args.bus, log_path=log, key=key
+                Replay,
+                scenario,
+                simulator=args.sim,
+                bus_spec=args.bus,
+                log_path=log,
+                key=key,
+                options=options,
             )
             result = show_replay(make, args, report_dir)
         else:
@@ -92,6 +96,7 @@ def _replay(args: argparse.Namespace) -> int:
                 key=key,
                 realtime=args.realtime,
                 progress=_progress(scenario),
+                options=options,
             )
         report = write_report(result, report_dir)
         _print_result(result, report)

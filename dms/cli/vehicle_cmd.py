@@ -15,13 +15,13 @@ from collections.abc import Callable
 from dms.bus import Publisher, load_key, open_bus
 from dms.cli.cabin_args import add_cabin_arguments, cabin_from
 from dms.cli.event_log import print_events
+from dms.cli.sim_args import add_simulator_arguments, simulator_options
 from dms.clock import now_s
-from dms.errors import ConfigError
 from dms.units import KPH
-from dms.vehicle.builtin import BuiltinVehicle
 from dms.vehicle.ecu import EcuNode
-from dms.vehicle.model import DriverControls, Vehicle
+from dms.vehicle.model import DriverControls
 from dms.vehicle.sim import SimNode
+from dms.vehicle.simulators import make_vehicle
 
 __all__ = ["register", "run_paced"]
 
@@ -42,10 +42,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "sim", help="run a vehicle simulator on a bus (MRM in, VEH_State out)"
     )
     sim.add_argument("--bus", metavar="SPEC", required=True)
-    sim.add_argument("--sim", choices=("builtin", "sumo"), default="builtin")
     sim.add_argument("--speed-kph", type=float, default=100.0, help="the driver's cruising speed")
     sim.add_argument("--seconds", type=float, help="stop after this long (default: Ctrl-C)")
     sim.add_argument("--key-file", help="hex bus key (default: $DMS_BUS_KEY)")
+    add_simulator_arguments(sim, default="builtin")
     sim.set_defaults(run=_sim)
 
 
@@ -78,20 +78,12 @@ def _ecu(args: argparse.Namespace) -> int:
     return 0
 
 
-def _make(simulator: str, speed_mps: float) -> Vehicle:
-    if simulator == "sumo":
-        from dms.vehicle.sumo import SumoVehicle
-
-        return SumoVehicle(speed_mps=speed_mps)
-    if simulator == "builtin":
-        return BuiltinVehicle(speed_mps=speed_mps)
-    raise ConfigError(f"unknown simulator {simulator!r}")
-
-
 def _sim(args: argparse.Namespace) -> int:
     key = load_key(args.key_file)
     controls = DriverControls(target_speed_mps=args.speed_kph * KPH)
-    vehicle = _make(args.sim, controls.target_speed_mps)
+    vehicle = make_vehicle(
+        args.sim, speed_mps=controls.target_speed_mps, options=simulator_options(args)
+    )
     try:
         with open_bus(args.bus) as bus:
             node = SimNode(vehicle, bus, Publisher(bus, key=key), key=key)

@@ -26,6 +26,7 @@ from dms.scenario.model import (
 )
 from dms.scenario.vocabulary import ALERTS, REASONS, ZONES, details_of
 from dms.scenario.yamlnodes import Fields, Problems, compose_file, where
+from dms.vehicle.simulators import SIMULATORS
 
 __all__ = ["EXPECTABLE_EVENTS", "load_scenario"]
 
@@ -145,9 +146,6 @@ def _cabin(fields: Fields | None) -> Cabin:
     )
     fields.done(("drive_side", "camera_yaw_deg", "camera_pitch_deg"))
     return cabin
-
-
-SIMULATORS = ("builtin", "sumo")
 
 
 def _vehicle(fields: Fields | None, duration: float) -> VehicleProfile:

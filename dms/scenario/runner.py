@@ -35,7 +35,6 @@ from dms.bus import (
 from dms.bus.enums import MrmState
 from dms.bus.inbox import Inbox
 from dms.driver_state.monitor import MonitorSettings
-from dms.errors import ConfigError
 from dms.events import Event
 from dms.scenario.behaviour import build_ground_truth, sensor_rng
 from dms.scenario.controls import DriverTimeline, FaultyLink
@@ -45,19 +44,18 @@ from dms.sensor.features import FaceFeatures
 from dms.sensor.module import CameraModule
 from dms.sensor.synthetic import SyntheticFace
 from dms.units import KPH
-from dms.vehicle.builtin import BuiltinSettings, BuiltinVehicle
 from dms.vehicle.ecu import EcuNode
 from dms.vehicle.model import Vehicle
 from dms.vehicle.sim import SimNode
+from dms.vehicle.simulators import SimulatorOptions, make_vehicle
 
-__all__ = ["SIMULATORS", "Replay", "ReplayResult", "Sample", "make_vehicle", "run_scenario"]
+__all__ = ["Replay", "ReplayResult", "Sample", "run_scenario", "scenario_vehicle"]
 
 #: The timeline plot samples the bus this often.
 SAMPLE_PERIOD_S = 0.1
 #: Frames of the synthetic face rendered (and measured) together: numpy calls amortise over
 #: the chunk, whose arrays still fit in a few megabytes.
 RENDER_CHUNK = 512
-SIMULATORS = ("builtin", "sumo")
 #: The parts of a replay whose wall time is kept: the synthetic driver rendering faces, the
 #: camera module (features, estimators, its messages), the vehicle simulator with the
 #: driver's controls, the ECU, and the observer decoding all traffic.
@@ -158,18 +156,19 @@ class _BusObserver:
         )
 
 
-def make_vehicle(scenario: Scenario, simulator: str) -> Vehicle:
+def scenario_vehicle(
+    scenario: Scenario, simulator: str, options: SimulatorOptions | None = None
+) -> Vehicle:
     """The scenario's vehicle in the named simulator, at the scenario's starting speed."""
     profile = scenario.vehicle
-    speed = profile.speed.mps(0.0)
-    if simulator == "builtin":
-        settings = BuiltinSettings(lanes=profile.lanes, start_lane=profile.start_lane)
-        return BuiltinVehicle(settings, speed_mps=speed)
-    if simulator == "sumo":
-        from dms.vehicle.sumo import SumoVehicle
-
-        return SumoVehicle(speed_mps=speed, start_lane=profile.start_lane, seed=scenario.seed)
-    raise ConfigError(f"unknown simulator {simulator!r}; one of {', '.join(SIMULATORS)}")
+    return make_vehicle(
+        simulator,
+        speed_mps=profile.speed.mps(0.0),
+        lanes=profile.lanes,
+        start_lane=profile.start_lane,
+        seed=scenario.seed,
+        options=options,
+    )
 
 
 class Replay:
@@ -187,6 +186,7 @@ class Replay:
         bus_spec: str | None = None,
         log_path: Path | None = None,
         key: bytes | None = None,
+        options: SimulatorOptions | None = None,
     ) -> None:
         self.scenario = scenario
         self.simulator = simulator or scenario.vehicle.sim
@@ -208,7 +208,7 @@ class Replay:
             if log_path is not None:
                 logger = open_log_writer(log_path)
                 stack.callback(logger.stop)
-            vehicle = make_vehicle(scenario, self.simulator)
+            vehicle = scenario_vehicle(scenario, self.simulator, options)
             stack.callback(vehicle.close)
         except BaseException:
             stack.close()
@@ -324,9 +324,17 @@ def run_scenario(
     key: bytes | None = None,
     realtime: bool = False,
     progress: Callable[[float], None] | None = None,
+    options: SimulatorOptions | None = None,
 ) -> ReplayResult:
     """Replay ``scenario`` (in ``simulator``, default the scenario's) and check its expectations."""
-    replay = Replay(scenario, simulator=simulator, bus_spec=bus_spec, log_path=log_path, key=key)
+    replay = Replay(
+        scenario,
+        simulator=simulator,
+        bus_spec=bus_spec,
+        log_path=log_path,
+        key=key,
+        options=options,
+    )
     started = time.perf_counter()
     report_every = max(1, replay.frames // 100)
     try:

@@ -1,42 +1,103 @@
-"""Eclipse SUMO as the vehicle simulator, through libsumo (in-process, headless).
+"""Eclipse SUMO as the vehicle simulator: in-process through libsumo, or attached to a
+SUMO that is already running (``sumo`` / ``sumo-gui --remote-port PORT``) over TraCI.
 
-The ego vehicle drives on a committed three-lane motorway (``data/motorway.net.xml``) in
-light traffic. The driver's wanted speed becomes the ego's maximum speed, so SUMO's
-car-following keeps it safe behind traffic; a minimal-risk manoeuvre takes over with
-``changeLane`` toward the commanded lane, ``slowDown`` at the commanded deceleration, the
-hazard bit (``1 << 2``) via ``setSignals``, and ``setSpeed(0)`` to hold the stop in lane.
+By default the ego drives on the motorway shipped inside the package
+(``data/motorway.net.xml``, three lanes) in light traffic, inserted by dms. With a
+``.sumocfg`` of one's own (or attached to a running SUMO) the ego is a vehicle of that
+simulation, named with ``ego``; dms waits for it to depart. The driver's wanted speed
+becomes the ego's maximum speed, so SUMO's car-following keeps it safe behind traffic; a
+minimal-risk manoeuvre takes over with ``changeLane`` toward the commanded lane,
+``slowDown`` at the commanded deceleration, the hazard bit (``1 << 2``) via
+``setSignals``, and ``setSpeed(0)`` to hold the stop in lane.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from dms.bus.enums import MrmState, TurnSignal
-from dms.errors import ConfigError
+from dms.errors import ConfigError, DmsError, SimulatorError
 from dms.vehicle.model import DriverControls, MrmCommand, Vehicle, VehicleStatus
 
-__all__ = ["SUMO_STEP_S", "SumoVehicle"]
+__all__ = ["HAZARD_BIT", "SUMO_STEP_S", "SumoSettings", "SumoVehicle", "packaged_network"]
 
-SUMO_STEP_S = 0.05  # always passed explicitly as --step-length
-EGO = "ego"
+SUMO_STEP_S = 0.05  # the default step length, always passed explicitly as --step-length
 HAZARD_BIT = 1 << 2  # SUMO's VEH_SIGNAL_BLINKER_EMERGENCY
 RIGHT_BLINKER_BIT = 1 << 0
 LANE_CHANGE_S = 3.0
+#: The bundled network's route and vehicle type (data/traffic.rou.xml).
+_ROUTE, _VEHICLE_TYPE = "main", "car"
 
 
-def _data(name: str) -> Path:
-    return Path(str(resources.files("dms.vehicle").joinpath("data").joinpath(name)))
+def packaged_network(name: str = "motorway.net.xml") -> Path:
+    """A file of the SUMO network that ships inside the package."""
+    path = Path(str(resources.files("dms.vehicle").joinpath("data").joinpath(name)))
+    if not path.is_file():
+        raise ConfigError(f"the packaged SUMO file {name} is missing from {path.parent}")
+    return path
 
 
-def _libsumo() -> Any:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SumoSettings:
+    """How to reach SUMO and which vehicle is the ego."""
+
+    config: Path | None = None  # a .sumocfg of one's own (default: the packaged motorway)
+    port: int | None = None  # attach to a running SUMO over TraCI instead of starting one
+    host: str = "localhost"
+    attach_wait_s: int = 10  # how long to retry attaching (a SUMO still starting up)
+    ego: str = "ego"  # the vehicle dms drives
+    step_length_s: float = SUMO_STEP_S  # ignored when attached: the running SUMO's holds
+    seed: int = 0
+    start_lane: int = 1  # packaged network only: where dms inserts the ego
+    depart_m: float = 300.0
+    ego_wait_s: float = 120.0  # own simulation: how long the ego may take to depart
+
+    @property
+    def inserts_ego(self) -> bool:
+        """dms adds the ego itself on the packaged network; otherwise it is the user's."""
+        return self.config is None and self.port is None
+
+
+def _module(name: str) -> Any:
     try:
-        import libsumo
+        return __import__(name)
     except ImportError as exc:
-        raise ConfigError(f"the SUMO simulator needs libsumo (pip install libsumo): {exc}") from exc
-    return libsumo
+        raise ConfigError(f"the SUMO simulator needs {name} (pip install {name}): {exc}") from exc
+
+
+def _start(settings: SumoSettings) -> Any:
+    """libsumo running the simulation in this process, or TraCI attached to a running one."""
+    if settings.port is not None:
+        traci = _module("traci")
+        try:
+            traci.init(port=settings.port, host=settings.host, numRetries=settings.attach_wait_s)
+        except Exception as exc:  # TraCI raises its own FatalTraCIError, or socket errors
+            where = f"{settings.host}:{settings.port}"
+            raise ConfigError(f"cannot attach to SUMO at {where}: {exc}") from exc
+        return traci
+    sumo = _module("libsumo")
+    if settings.config is not None:
+        if not settings.config.is_file():
+            raise ConfigError(f"SUMO config {settings.config} does not exist")
+        scenario = ["-c", str(settings.config)]
+    else:
+        scenario = [
+            "--net-file", str(packaged_network()),
+            "--route-files", str(packaged_network("traffic.rou.xml")),
+            "--seed", str(settings.seed),
+            "--time-to-teleport", "-1",  # a car stopped in lane stays there
+            "--collision.action", "warn",
+        ]  # fmt: skip
+    options = ["--step-length", f"{settings.step_length_s}", "--no-step-log", "true"]
+    try:
+        sumo.start(["sumo", *scenario, *options, "--no-warnings", "true"])
+    except Exception as exc:  # libsumo raises its own TraCIException and FatalTraCIError
+        raise ConfigError(f"SUMO did not start: {exc}") from exc
+    return sumo
 
 
 class SumoVehicle(Vehicle):
@@ -44,88 +105,112 @@ class SumoVehicle(Vehicle):
 
     name = "sumo"
 
-    def __init__(
-        self,
-        *,
-        speed_mps: float = 27.8,
-        start_lane: int = 1,
-        seed: int = 0,
-        depart_m: float = 300.0,
-    ) -> None:
-        sumo = self._sumo = _libsumo()
+    def __init__(self, settings: SumoSettings | None = None, *, speed_mps: float = 27.8) -> None:
+        settings = settings or SumoSettings()
+        self.settings = settings
+        self.ego = settings.ego
+        sumo = self._sumo = _start(settings)
         try:
-            sumo.start(
-                [
-                    "sumo",
-                    "--net-file", str(_data("motorway.net.xml")),
-                    "--route-files", str(_data("traffic.rou.xml")),
-                    "--step-length", f"{SUMO_STEP_S}",
-                    "--seed", str(seed),
-                    "--no-step-log", "true",
-                    "--no-warnings", "true",
-                    "--time-to-teleport", "-1",  # a car stopped in lane stays there
-                    "--collision.action", "warn",
-                ]
-            )  # fmt: skip
-        except Exception as exc:  # libsumo raises its own TraCIException and FatalTraCIError
-            raise ConfigError(f"SUMO did not start: {exc}") from exc
-        self.lanes = sumo.edge.getLaneNumber("motorway")
-        lane = min(max(start_lane, 0), self.lanes - 1)
+            self.step_s = float(sumo.simulation.getDeltaT())
+            if settings.inserts_ego:
+                self._insert(settings, speed_mps)
+            else:
+                self._await_ego(settings)
+            sumo.vehicle.setLaneChangeMode(self.ego, 0)  # only the MRM changes lanes
+        except BaseException:
+            sumo.close()
+            raise
+        self._lanes: dict[str, int] = {}
+        self._pending_s = 0.0
+
+    def _insert(self, settings: SumoSettings, speed_mps: float) -> None:
+        sumo = self._sumo
+        lanes = sumo.edge.getLaneNumber(sumo.route.getEdges(_ROUTE)[0])
         sumo.vehicle.add(
-            EGO,
-            "main",
-            typeID="car",
+            self.ego,
+            _ROUTE,
+            typeID=_VEHICLE_TYPE,
             depart="now",
-            departLane=str(lane),
-            departPos=f"{depart_m}",
+            departLane=str(min(max(settings.start_lane, 0), lanes - 1)),
+            departPos=f"{settings.depart_m}",
             departSpeed=f"{speed_mps}",
         )
-        sumo.vehicle.setLaneChangeMode(EGO, 0)  # the driver keeps the lane; only the MRM changes it
         sumo.simulationStep()
-        self._pending_s = 0.0
-        self._accel = 0.0
+
+    def _await_ego(self, settings: SumoSettings) -> None:
+        """Step the user's simulation until the ego has departed."""
+        sumo = self._sumo
+        waited = 0.0
+        while self.ego not in sumo.vehicle.getIDList():
+            if waited >= settings.ego_wait_s or sumo.simulation.getMinExpectedNumber() == 0:
+                present = ", ".join(sorted(sumo.vehicle.getIDList())[:8]) or "none"
+                raise ConfigError(
+                    f"SUMO: vehicle {self.ego!r} did not depart within {waited:g} s of "
+                    f"simulation (vehicles now: {present}); name the ego with --ego ID"
+                )
+            sumo.simulationStep()
+            waited += self.step_s
+
+    @property
+    def lanes(self) -> int:
+        """Lanes of the edge the ego is on."""
+        return self._lane_count(self._sumo.vehicle.getRoadID(self.ego))
+
+    def _lane_count(self, road: str) -> int:
+        count = self._lanes.get(road)
+        if count is None:
+            count = self._lanes[road] = int(self._sumo.edge.getLaneNumber(road))
+        return count
 
     def step(self, dt_s: float, controls: DriverControls, command: MrmCommand) -> VehicleStatus:
-        sumo = self._sumo
+        try:
+            return self._step(dt_s, controls, command)
+        except DmsError:
+            raise
+        except Exception as exc:  # libsumo's and TraCI's own exceptions, a lost connection
+            raise SimulatorError(f"SUMO, vehicle {self.ego!r}: {exc}") from exc
+
+    def _step(self, dt_s: float, controls: DriverControls, command: MrmCommand) -> VehicleStatus:
+        sumo, ego_id, step_s = self._sumo, self.ego, self.step_s
         vehicle = sumo.vehicle
-        lane = vehicle.getLaneIndex(EGO)
-        speed = vehicle.getSpeed(EGO)
+        lane = vehicle.getLaneIndex(ego_id)
+        speed = vehicle.getSpeed(ego_id)
         signals = 0
         if command.active:
             signals |= HAZARD_BIT
             if command.state is MrmState.LANE_CHANGE and lane != command.target_lane:
                 step = 1 if command.target_lane > lane else -1
-                vehicle.changeLane(EGO, lane + step, LANE_CHANGE_S)
+                vehicle.changeLane(ego_id, lane + step, LANE_CHANGE_S)
                 signals |= RIGHT_BLINKER_BIT
             if speed > 0.0:
-                duration = max(SUMO_STEP_S, speed / max(command.target_decel_mps2, 0.1))
-                vehicle.slowDown(EGO, 0.0, duration)
+                duration = max(step_s, speed / max(command.target_decel_mps2, 0.1))
+                vehicle.slowDown(ego_id, 0.0, duration)
             else:
-                vehicle.setSpeed(EGO, 0.0)  # hold the stop in lane
+                vehicle.setSpeed(ego_id, 0.0)  # hold the stop in lane
         else:
-            vehicle.setSpeed(EGO, -1.0)  # back to SUMO's driver model
+            vehicle.setSpeed(ego_id, -1.0)  # back to SUMO's driver model
             vehicle.setMaxSpeed(
-                EGO, max(controls.target_speed_mps, 0.01) if controls.ignition_on else 0.01
+                ego_id, max(controls.target_speed_mps, 0.01) if controls.ignition_on else 0.01
             )
-        vehicle.setSignals(EGO, signals if command.active else -1)
+        vehicle.setSignals(ego_id, signals if command.active else -1)
         self._pending_s += dt_s
-        steps = max(1, math.floor(self._pending_s / SUMO_STEP_S + 1e-9))
-        self._pending_s -= steps * SUMO_STEP_S
+        steps = max(1, math.floor(self._pending_s / step_s + 1e-9))
+        self._pending_s -= steps * step_s
         for _ in range(steps):
             sumo.simulationStep()
         return self._status(controls, command)
 
     def _status(self, controls: DriverControls, command: MrmCommand) -> VehicleStatus:
-        vehicle = self._sumo.vehicle
-        signals = vehicle.getSignals(EGO)
+        vehicle, ego_id = self._sumo.vehicle, self.ego
+        signals = vehicle.getSignals(ego_id)
         turning = TurnSignal.RIGHT if signals & RIGHT_BLINKER_BIT else TurnSignal.OFF
         return VehicleStatus(
-            speed_mps=vehicle.getSpeed(EGO),
-            accel_mps2=vehicle.getAcceleration(EGO),
-            position_m=vehicle.getDistance(EGO),
-            lane_index=vehicle.getLaneIndex(EGO),
-            lane_count=self.lanes,
-            lane_offset_m=vehicle.getLateralLanePosition(EGO),
+            speed_mps=vehicle.getSpeed(ego_id),
+            accel_mps2=vehicle.getAcceleration(ego_id),
+            position_m=vehicle.getDistance(ego_id),
+            lane_index=vehicle.getLaneIndex(ego_id),
+            lane_count=self._lane_count(vehicle.getRoadID(ego_id)),
+            lane_offset_m=vehicle.getLateralLanePosition(ego_id),
             hazard_lights=bool(signals & HAZARD_BIT),
             turn_signal=turning,
             driver_input=controls.inputs,
