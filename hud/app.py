@@ -14,22 +14,16 @@ from pathlib import Path
 
 import pygame
 
+from dms.display import display_available
 from hud.chimes import ChimePlayer
 from hud.cluster import Cluster
 from hud.layout import CANVAS
 from hud.recorder import VideoRecorder
 from hud.view import HudState
 
-__all__ = ["Commands", "HudApp", "display_available"]
+__all__ = ["Commands", "HudApp"]
 
 SEEK_S = 10.0
-
-
-def display_available() -> bool:
-    """Whether a real window can open (a desktop session), not only SDL's dummy driver."""
-    if os.environ.get("SDL_VIDEODRIVER") in ("dummy", "offscreen"):
-        return False
-    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")) or os.name == "nt"
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +65,7 @@ class HudApp:
         self._next_shot: float | None = None
         self._drawn_s: float | None = None  # elapsed time of the last frame drawn
         self._shot_s: float | None = None  # ... and of the last screenshot
-        self._recorder = VideoRecorder(record, CANVAS, fps) if record is not None else None
+        self._recorder = VideoRecorder(record, CANVAS) if record is not None else None
         self.screenshots: list[Path] = []
 
     def frame(self, state: HudState, *, pace: bool = True) -> Commands:
@@ -90,7 +84,7 @@ class HudApp:
         self._drawn_s = state.elapsed_s
         self._maybe_screenshot(canvas, state.elapsed_s)
         if self._recorder is not None and not self._paused:
-            self._recorder.add(canvas)
+            self._recorder.add(canvas, state.t_s)
         if pace:
             self._clock.tick(self.fps)
         return commands
@@ -157,6 +151,8 @@ class HudApp:
         drawn = self._drawn_s
         if self._shot_every is not None and drawn is not None and drawn != self._shot_s:
             self.screenshot(self._cluster.canvas, drawn)
-        if self._recorder is not None:
-            self._recorder.close()
-        pygame.display.quit()
+        try:
+            if self._recorder is not None:
+                self._recorder.close()
+        finally:
+            pygame.display.quit()

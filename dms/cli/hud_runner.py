@@ -16,6 +16,7 @@ import can
 
 from dms.bus import open_bus
 from dms.clock import now_s
+from dms.display import display_available
 from dms.scenario.runner import Replay, ReplayResult
 
 if TYPE_CHECKING:  # the HUD (and pygame) load only when a HUD is asked for
@@ -24,7 +25,6 @@ if TYPE_CHECKING:  # the HUD (and pygame) load only when a HUD is asked for
 __all__ = ["add_hud_arguments", "make_app", "show_bus", "show_replay"]
 
 HEADLESS_SHOT_EVERY_S = 10.0
-RECORD_FPS = 30.0
 
 
 def add_hud_arguments(parser: argparse.ArgumentParser) -> None:
@@ -41,7 +41,8 @@ def add_hud_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def make_app(args: argparse.Namespace, default_dir: Path, title: str) -> HudApp:
-    from hud.app import HudApp, display_available
+    from hud.app import HudApp
+    from hud.recorder import RECORD_FPS
 
     every = args.screenshot_every
     if every is None and not display_available():
@@ -60,8 +61,6 @@ def show_replay(
 ) -> ReplayResult:
     """Run a replay under the HUD. With a display: paced to real time, with pause and seek;
     without: as fast as it goes, drawing only the frames that become pictures."""
-    from hud.app import display_available
-
     session = _ReplaySession(make, make_app(args, report_dir / "hud", "dms - replay"))
     try:
         if display_available():
@@ -112,6 +111,8 @@ class _ReplaySession:
 
     def headless(self, *, record: bool) -> None:
         """As fast as it goes; draw only the frames that become screenshots or video."""
+        from hud.recorder import RECORD_FPS
+
         every = max(1, round(self.replay.scenario.fps / RECORD_FPS))
         while not self.replay.done:
             self.step()

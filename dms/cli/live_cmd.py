@@ -24,6 +24,7 @@ from dms.sensor.module import CameraModule
 
 if TYPE_CHECKING:
     from dms.scenario.model import Scenario
+    from dms.sensor.live import LoopStats
     from dms.sensor.sources import FrameSource
 
 __all__ = ["register"]
@@ -102,6 +103,7 @@ def _live(args: argparse.Namespace) -> int:
         cabin=cabin_from(args),
         on_frame=preview.show if preview is not None else None,
         log=_log,
+        print_events=args.no_hud,
     )
     try:
         with session, contextlib.suppress(KeyboardInterrupt):
@@ -116,10 +118,8 @@ def _live(args: argparse.Namespace) -> int:
     finally:
         if preview is not None:
             preview.close()
-    stats = session.stats
-    print(f"live: {stats.frames} frames from {name} at {stats.fps:.1f} fps, ", end="")
-    print(f"{stats.faults} sensor faults")
-    return 0
+    print(f"live: {_summary(session.stats, name)}")
+    return _verdict(session.failed)
 
 
 def _sensor(args: argparse.Namespace) -> int:
@@ -140,9 +140,23 @@ def _sensor(args: argparse.Namespace) -> int:
         with contextlib.suppress(KeyboardInterrupt):
             camera.finished.wait()
         camera.stop()
-        print(
-            f"sensor: {camera.stats.frames} frames from {name}, {camera.stats.faults} sensor faults"
-        )
+        print(f"sensor: {_summary(camera.stats, name)}")
+    return _verdict(camera.stats.failed)
+
+
+def _summary(stats: LoopStats, name: str) -> str:
+    text = (
+        f"{stats.frames} frames from {name} at {stats.fps:.1f} fps, {stats.dropped} dropped "
+        f"to keep real time, {stats.faults} sensor faults"
+    )
+    return text + (f", {stats.bus_errors} bus errors" if stats.bus_errors else "")
+
+
+def _verdict(failed: str) -> int:
+    """Exit status: 1 when the module (or the car) stopped working, with the reason."""
+    if failed:
+        _log(f"dms: error: {failed}")
+        return 1
     return 0
 
 

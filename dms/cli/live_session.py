@@ -1,9 +1,14 @@
 """The live chain in one process: camera -> module -> bus -> ECU -> built-in vehicle, with
-the HUD (or nothing) listening on the same bus. Used by ``dms live`` and its benchmark."""
+the HUD (or nothing) listening on the same bus. Used by ``dms live`` and its benchmark.
+
+Three threads, as three ECUs would be: the camera module (at the camera's pace), the car
+(the ECU and the vehicle every 10 ms, so ``VEH_State`` keeps its 20 Hz whatever the
+HUD costs) and the caller's, which draws the HUD or waits."""
 
 from __future__ import annotations
 
 import contextlib
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -13,9 +18,11 @@ from typing import TYPE_CHECKING
 import can
 
 from dms.bus import Publisher, open_bus, open_log_writer
+from dms.cli.event_log import print_events as show_events
 from dms.clock import now_s
 from dms.driver_state.cabin import Cabin
 from dms.driver_state.monitor import MonitorSettings
+from dms.errors import BusError
 from dms.sensor.live import CameraLoop, LoopStats
 from dms.sensor.module import CameraModule
 from dms.sensor.observation import FaceObservation
@@ -66,6 +73,7 @@ class LiveSession:
         cabin: Cabin | None = None,
         on_frame: Callable[[Frame, FaceObservation | None], None] | None = None,
         log: Callable[[str], None] = print,
+        print_events: bool = False,
     ) -> None:
         self.spec = bus_spec or f"loopback:live-{uuid.uuid4().hex[:12]}"
         self._key = key
@@ -79,6 +87,9 @@ class LiveSession:
             listen=module_bus,
             key=key,
             monitor=MonitorSettings(cabin=cabin),
+            on_state=(lambda state, _: show_events(state.events, "sensor"))
+            if print_events
+            else None,
         )
         self.camera = CameraLoop(
             open_source, module, seconds=seconds, on_frame=on_frame, model_path=model, log=log
@@ -89,13 +100,23 @@ class LiveSession:
         self._controls = DriverControls(target_speed_mps=speed_kph * KPH)
         vehicle = BuiltinVehicle(speed_mps=self._controls.target_speed_mps)
         self._car = SimNode(vehicle, car_bus, Publisher(car_bus, key=key), key=key)
+        self._print_events = print_events
+        self.started_s = now_s()
+        self._log = log
+        self._stop_car = threading.Event()
+        self._car_thread = threading.Thread(target=self._drive, name="car", daemon=True)
+        #: car cycles in which a send failed, and why the car thread died (if it did)
+        self.car_bus_errors = 0
+        self.car_failed = ""
 
     @property
     def stats(self) -> LoopStats:
         return self.camera.stats
 
     def __enter__(self) -> LiveSession:
+        self.started_s = now_s()
         self.camera.start()
+        self._car_thread.start()
         return self
 
     def __exit__(
@@ -105,18 +126,42 @@ class LiveSession:
         trace: TracebackType | None,
     ) -> None:
         self.camera.stop()
+        self._stop_car.set()
+        self._car_thread.join(timeout=5.0)
         self._stack.close()
 
-    def step_car(self, t_s: float) -> None:
-        self._car.step(t_s, self._controls)
-        self._ecu.step(t_s)
+    @property
+    def failed(self) -> str:
+        """Why the session did not run as it should ('' when it did)."""
+        return self.camera.stats.failed or self.car_failed
+
+    def _drive(self) -> None:
+        """The car thread: vehicle and ECU every tick, on the process clock."""
+        ticks, start = 0, now_s()
+        try:
+            while not self._stop_car.is_set():
+                t_s = now_s()
+                try:
+                    self._car.step(t_s, self._controls)
+                    outputs = self._ecu.step(t_s)
+                except BusError as exc:  # counted; the next cycle sends again
+                    self.car_bus_errors += 1
+                    if self.car_bus_errors == 1:
+                        self._log(f"car: bus error: {exc}")
+                    outputs = None
+                if outputs is not None and self._print_events:
+                    show_events(outputs.events, "ecu")
+                ticks += 1
+                self._stop_car.wait(max(0.0, start + ticks * CAR_TICK_S - now_s()))
+        except Exception as exc:  # a bug, or the simulator failed
+            self.car_failed = f"the car thread died: {type(exc).__name__}: {exc}"
+            self._log(self.car_failed)
 
     def run(self) -> None:
-        """Without a HUD: step the car every tick until the camera is done."""
-        finished = self.camera.finished
-        while not finished.is_set():
-            self.step_car(now_s())
-            finished.wait(CAR_TICK_S)
+        """Without a HUD: wait until the camera is done (or the car failed)."""
+        while not self.camera.finished.wait(0.1):
+            if self.car_failed:
+                return
 
     def run_with_hud(
         self, app: HudApp, source: str, on_poll: Callable[[BusView, float], None] | None = None
@@ -126,9 +171,8 @@ class LiveSession:
 
         with open_bus(self.spec) as bus:
             view = BusView(bus, key=self._key, start_s=now_s())
-            while not self.camera.finished.is_set():
+            while not self.camera.finished.is_set() and not self.car_failed:
                 now = now_s()
-                self.step_car(now)
                 view.poll(now)
                 if on_poll is not None:
                     on_poll(view, now_s())

@@ -1,9 +1,13 @@
 """The camera module running live: a camera (or a clip played as one) in its own thread.
 
-Frames go through the face model and the module onto the bus at the camera's pace. A
+Frames go through the face model and the module onto the bus at the camera's pace; a
+frame that is already a frame period old when the module could take it is dropped (and
+counted), so the module keeps real time on a loaded machine instead of falling behind. A
 camera that is missing, busy or unplugged is a sensor fault on the bus, and the loop
-keeps trying to reopen it; nothing here raises into the caller. Timestamps come from the
-process clock (:mod:`dms.clock`).
+keeps trying to reopen it; a bus that refuses a frame is counted and the next frame tries
+again. Nothing here raises into the caller: what stopped the module for good is in
+``stats.failed``, for the command to exit non-zero. Timestamps come from the process clock
+(:mod:`dms.clock`).
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from dms.clock import now_s
-from dms.errors import DmsError, SensorError
+from dms.errors import BusError, DmsError, SensorError
 from dms.sensor.landmarker import FaceLandmarker
 from dms.sensor.module import CameraModule
 from dms.sensor.observation import FaceObservation
@@ -25,17 +29,23 @@ __all__ = ["CameraLoop", "LoopStats"]
 
 RETRY_S = 2.0
 FAULT_REPORT_S = 0.1
+#: A frame later than this (or than one frame period, if longer) is dropped.
+MIN_LATE_S = 0.01
 
 
 @dataclass
 class LoopStats:
     frames: int = 0
+    dropped: int = 0  # frames too late to process: skipped to keep real time
     faults: int = 0
     reopened: int = 0
+    bus_errors: int = 0  # sends the bus refused (the frame's messages are lost)
     model_s: float = 0.0
     #: capture time (process clock) of each published frame, newest last (for latency figures)
     captured: deque[float] = field(default_factory=lambda: deque(maxlen=10_000))
     last_error: str = ""
+    #: why the module stopped working for good (the face model failed, the thread died)
+    failed: str = ""
 
     @property
     def fps(self) -> float:
@@ -87,9 +97,12 @@ class CameraLoop:
                     if not self._stream(landmarker, started):
                         break
         except DmsError as exc:  # the model itself failed: say so on the bus, then stop
-            self.stats.last_error = str(exc)
+            self.stats.last_error = self.stats.failed = str(exc)
             self._log(f"camera module: {exc}")
             self._fault_until_stopped(started)
+        except Exception as exc:  # a bug: the thread ends, and the command must not pass
+            self.stats.failed = f"the camera thread died: {type(exc).__name__}: {exc}"
+            self._log(f"camera module: {self.stats.failed}")
         finally:
             self.finished.set()
 
@@ -105,27 +118,37 @@ class CameraLoop:
             return True
         with source:
             first_wall: float | None = None
+            previous_t: float | None = None
             try:
                 for frame in source:
                     if self._stop.is_set() or self._out_of_time(started):
                         return False
                     now = now_s()
+                    period = frame.t_s - previous_t if previous_t is not None else 0.0
+                    previous_t = frame.t_s
+                    late = 0.0  # a camera source keeps only its newest frame itself
                     if self._pace and not source.live:  # a clip plays as a camera would
                         first_wall = first_wall if first_wall is not None else now - frame.t_s
                         delay = first_wall + frame.t_s - now
                         if delay > 0:
                             time.sleep(delay)
                         now = now_s()
+                        late = -delay
+                    if late > max(period, MIN_LATE_S):  # the next frame is due already
+                        self.stats.dropped += 1
+                        continue
                     self._process(landmarker, frame, now)
             except SensorError as exc:
                 self._fault(exc, started)
                 return True
+            finally:
+                self.stats.dropped += source.dropped
         return source.live  # a camera that ends is a fault; a file that ends is the end
 
     def _process(self, landmarker: FaceLandmarker, frame: Frame, now: float) -> None:
         observation = landmarker.detect(Frame(frame.rgb, now, frame.index))
         self.stats.captured.append(now)
-        self._module.process(observation, now)
+        self._sending(self._module.process, observation, now)
         self.stats.frames += 1
         self.stats.model_s = landmarker.model_s
         if self._on_frame is not None:
@@ -140,11 +163,22 @@ class CameraLoop:
         while (
             not self._stop.is_set() and time.monotonic() < until and not self._out_of_time(started)
         ):
-            self._module.fault(now_s())
+            self._sending(self._module.fault, now_s())
             time.sleep(FAULT_REPORT_S)
         self.stats.reopened += 1
 
     def _fault_until_stopped(self, started: float) -> None:
         while not self._stop.is_set() and not self._out_of_time(started):
-            self._module.fault(now_s())
+            self._sending(self._module.fault, now_s())
             time.sleep(FAULT_REPORT_S)
+
+    def _sending(self, step: Callable[..., object], *args: object) -> None:
+        """Run a module step that sends on the bus; a send the bus refuses is counted (and
+        said once in a while), and the next step sends again."""
+        try:
+            step(*args)
+        except BusError as exc:
+            self.stats.bus_errors += 1
+            self.stats.last_error = str(exc)
+            if self.stats.bus_errors in (1, 10, 100) or self.stats.bus_errors % 1000 == 0:
+                self._log(f"camera module: bus error #{self.stats.bus_errors}: {exc}")

@@ -11,6 +11,7 @@ from collections.abc import Callable
 import cv2
 import numpy as np
 
+from dms.display import no_display_reason
 from dms.sensor.face_mesh import LEFT_EYE, RIGHT_EYE
 from dms.sensor.observation import FaceObservation
 from dms.sensor.sources import Frame
@@ -43,8 +44,12 @@ class Preview:
     """Shows annotated frames in a local OpenCV window while one can be opened."""
 
     def __init__(self, log: Callable[[str], None] = print) -> None:
-        self.enabled = True
         self._log = log
+        # Checked before any window: OpenCV's GUI aborts the process without a display.
+        reason = no_display_reason(sdl=False)
+        self.enabled = reason is None
+        if reason is not None:
+            log(f"preview: no display here ({reason}); going on without the preview window")
 
     def show(self, frame: Frame, observation: FaceObservation | None) -> None:
         if not self.enabled:

@@ -60,6 +60,8 @@ class FrameSource(ABC):
     fps: float
     #: True when frames arrive in real time (a camera), False when read as fast as asked
     live: bool = False
+    #: frames the source threw away because they were not read in time (a camera)
+    dropped: int = 0
 
     @abstractmethod
     def read(self) -> Frame | None:
@@ -223,8 +225,11 @@ class CameraSource(FrameSource):
         while not self._stop.is_set():
             ok, bgr = self._capture.read()
             item = bgr if ok and bgr is not None else None
-            with contextlib.suppress(queue.Empty):
+            try:
                 self._frames.get_nowait()  # drop the stale frame
+                self.dropped += 1
+            except queue.Empty:
+                pass
             self._frames.put(item)
             if item is None:
                 return
