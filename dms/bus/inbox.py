@@ -41,7 +41,7 @@ def _filters_before_recv(bus: can.BusABC) -> bool:
 class Inbox:
     """The frames of some messages (all, when none are named) from one bus connection."""
 
-    __slots__ = ("_bus", "_wanted", "errors", "last_error")
+    __slots__ = ("_bus", "_held", "_wanted", "errors", "last_error")
 
     def __init__(self, bus: can.BusABC, *messages: type[Message]) -> None:
         self._bus = bus
@@ -50,6 +50,7 @@ class Inbox:
         if wanted and _filters_before_recv(bus):
             bus.set_filters([{"can_id": i, "can_mask": 0x7FF, "extended": False} for i in wanted])
             self._wanted = None  # the backend keeps the others away
+        self._held: list[can.Message] = []  # taken by hold(), handed out by the next drain
         #: receive errors so far (each one dropped frame) and the last one's message
         self.errors = 0
         self.last_error = ""
@@ -62,6 +63,10 @@ class Inbox:
         """The frames waiting now (at most ``limit``), without blocking."""
         recv, wanted = self._bus.recv, self._wanted
         taken = errors_in_a_row = 0
+        if self._held:
+            held, self._held = self._held, []
+            yield from held
+            taken = len(held)
         while taken < limit:
             try:
                 frame = recv(0.0)
@@ -92,6 +97,15 @@ class Inbox:
             if frame is not None and (wanted is None or frame.arbitration_id in wanted):
                 return frame
         return None
+
+    def hold(self, timeout_s: float) -> bool:
+        """Wait up to ``timeout_s`` for a frame of ours and keep it for the next drain:
+        a node that reacts to arrivals sleeps here instead of in ``time.sleep``."""
+        frame = self.wait(timeout_s)
+        if frame is None:
+            return False
+        self._held.append(frame)
+        return True
 
     def _count_error(self, exc: Exception) -> None:
         self.errors += 1

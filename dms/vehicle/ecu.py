@@ -56,6 +56,7 @@ class EcuNode:
         settings: EcuSettings | None = None,
         cabin: Cabin | None = None,
         start_s: float = 0.0,
+        on_arrival: bool = False,
     ) -> None:
         self.inbox = Inbox(bus, DmsDistraction, DmsDrowsiness, DmsStatus, VehState)
         self._publisher = publisher
@@ -65,15 +66,22 @@ class EcuNode:
         self._latest: dict[type[Message], Message] = {}
         self._last_failure: dict[str, float] = {}
         self._schedule = PeriodicSchedule()
+        #: run a cycle as soon as a DMS message arrives, not only at the cycle's period
+        self.on_arrival = on_arrival
+        self._sent: dict[type[Message], Message] = {}
 
-    def _listen(self, t_s: float) -> None:
+    def _listen(self, t_s: float) -> bool:
+        """Take in what arrived; whether a DMS message (intact or not) was among it."""
+        dms = False
         for frame in self.inbox.drain():
             reception = self._receiver.receive_can(frame, t_s)
             self._health.observe(reception)
+            dms = dms or reception.name in DMS_WATCHED
             if reception.message is not None:
                 self._latest[type(reception.message)] = reception.message
             elif reception.status in _INTEGRITY_FAILURES:
                 self._last_failure[reception.name] = reception.t_s
+        return dms
 
     def dms_ok(self, t_s: float) -> bool:
         """No DMS message timed out, and none failed its checks within three periods."""
@@ -88,13 +96,17 @@ class EcuNode:
     def step(self, t_s: float) -> EcuOutputs | None:
         """Run a task cycle when one is due at ``t_s`` (else ``None``).
 
-        The ECU cycles at the period of its fastest message, ``ECU_Mrm``: its outputs
-        cannot reach the bus faster than that. Frames that arrive between cycles wait in
-        the bus's queue for the next one.
+        The ECU cycles at the period of its fastest message, ``ECU_Mrm``; frames that
+        arrive between cycles wait in the bus's queue for the next one. With
+        ``on_arrival`` (a process of its own, woken by the bus) a DMS message also runs a
+        cycle at once, and an output that changed goes out at once (AUTOSAR's mixed
+        transmission mode: cyclic, and on change).
         """
-        if not self._schedule.due(EcuMrm, t_s):
+        due = self._schedule.due(EcuMrm, t_s)
+        if not due and not self.on_arrival:
             return None
-        self._listen(t_s)
+        if not self._listen(t_s) and not due:
+            return None
         latest = self._latest
         outputs = self._policy.update(
             EcuInputs(
@@ -106,8 +118,17 @@ class EcuNode:
                 vehicle=latest.get(VehState),  # type: ignore[arg-type]
             )
         )
-        self._publisher.send(outputs.mrm.message(), t_s)
+        mrm = outputs.mrm.message()
+        if due or self._changed(mrm):
+            self._send(mrm, t_s)
         for message in (outputs.hmi, outputs.adas):
-            if self._schedule.due(type(message), t_s):
-                self._publisher.send(message, t_s)
+            if self._changed(message) or self._schedule.due(type(message), t_s):
+                self._send(message, t_s)
         return outputs
+
+    def _changed(self, message: Message) -> bool:
+        return self.on_arrival and self._sent.get(type(message)) != message
+
+    def _send(self, message: Message, t_s: float) -> None:
+        self._publisher.send(message, t_s)
+        self._sent[type(message)] = message

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 import uuid
 from collections.abc import Iterator
@@ -9,8 +10,8 @@ from collections.abc import Iterator
 import can
 import pytest
 
-from dms.bus import DmsStatus, FrameCodec, Inbox, Publisher, open_bus
-from dms.bus.enums import MrmState
+from dms.bus import DmsStatus, EcuHmi, FrameCodec, Inbox, Publisher, Receiver, open_bus
+from dms.bus.enums import DmsState, MrmState
 from dms.bus.publisher import FrameSink, make_frame
 from dms.vehicle.builtin import BuiltinSettings, BuiltinVehicle
 from dms.vehicle.ecu import EcuNode
@@ -142,3 +143,29 @@ def test_the_builtin_car_is_deterministic() -> None:
     a = drive(BuiltinVehicle(speed_mps=10.0), 5.0, MrmCommand(), controls)
     b = drive(BuiltinVehicle(speed_mps=10.0), 5.0, MrmCommand(), controls)
     assert a == b
+
+
+@pytest.mark.parametrize("on_arrival", [False, True], ids=["cyclic", "on arrival"])
+def test_an_ecu_woken_by_arrivals_warns_at_once_a_cyclic_one_at_its_cycle(
+    on_arrival: bool,
+) -> None:
+    name = f"loopback:arrival-{uuid.uuid4().hex}"
+    with open_bus(name) as dms_bus, open_bus(name) as ecu_bus, open_bus(name) as cluster:
+        ecu = EcuNode(ecu_bus, Publisher(ecu_bus), on_arrival=on_arrival)
+        run(ecu, Publisher(dms_bus), 0.0, 2.0)
+        hmi = Receiver()
+        ecu.step(2.0)  # a cycle, with its ECU_Hmi
+        list(Inbox(cluster).drain(limit=100_000))  # what the cluster heard so far
+        Publisher(dms_bus).send(dataclasses.replace(STATUS, state=DmsState.SENSOR_FAULT), 2.003)
+        heard: list[tuple[float, EcuHmi]] = []
+        for t in (2.003, 2.01, 2.02, 2.03, 2.04, 2.05, 2.06, 2.07, 2.08, 2.09, 2.1):
+            ecu.step(t)
+            for frame in Inbox(cluster).drain():
+                message = hmi.receive_can(frame, t).message
+                if isinstance(message, EcuHmi) and message.dms_unavailable:
+                    heard.append((t, message))
+    first = heard[0][0]
+    if on_arrival:
+        assert first == 2.003  # the cycle ran on the frame's arrival, and sent on change
+    else:
+        assert first == 2.1  # the next cycle with an ECU_Hmi slot
