@@ -47,6 +47,7 @@ class VideoRecorder:
         self.dropped = 0  # pictures the encoder could not take in time
         self._start_s: float | None = None
         self._carry = 0  # video frames owed to the next picture (after a dropped one)
+        self._last: np.ndarray | None = None  # the latest picture, queued or dropped
         self._pending: queue.Queue[tuple[np.ndarray, int] | None] = queue.Queue(_QUEUE_PICTURES)
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._encode, name="hud-recorder", daemon=True)
@@ -61,6 +62,7 @@ class VideoRecorder:
         if repeats <= 0:
             return  # drawn faster than the video's rate: the next picture will do
         rgb = np.ascontiguousarray(np.transpose(pygame.surfarray.array3d(surface), (1, 0, 2)))
+        self._last = rgb
         try:
             self._pending.put_nowait((rgb, repeats + self._carry))
         except queue.Full:
@@ -83,11 +85,18 @@ class VideoRecorder:
 
     def close(self) -> None:
         """Finish the file; a failure while encoding is a :class:`ConfigError` here."""
+        if self._carry and self._last is not None:  # the time of the last pictures dropped
+            self._pending.put((self._last, self._carry))
+            self.frames += self._carry
+            self._carry = 0
         self._pending.put(None)
         self._thread.join()
         try:
             self._file.close()
         except Exception as exc:  # the container could not be finished
             self._error = self._error or exc
+        # Drop the plugin now: its own __del__ closes it again, which fails when it runs
+        # only at interpreter shutdown.
+        self._file = None
         if self._error is not None:
             raise ConfigError(f"cannot write video {self.path}: {self._error}")

@@ -105,17 +105,17 @@ def _live(args: argparse.Namespace) -> int:
         log=_log,
         print_events=args.no_hud,
     )
+    # The cluster is up before the camera starts, so it (and its video) sees the whole drive.
+    app = None if args.no_hud else make_app(args, Path("out/live/hud"), f"dms - live: {name}")
     try:
         with session, contextlib.suppress(KeyboardInterrupt):
-            if args.no_hud:
+            if app is None:
                 session.run()
             else:
-                app = make_app(args, Path("out/live/hud"), f"dms - live: {name}")
-                try:
-                    session.run_with_hud(app, f"live: {name}")
-                finally:
-                    app.close()
+                session.run_with_hud(app, f"live: {name}")
     finally:
+        if app is not None:
+            app.close()
         if preview is not None:
             preview.close()
     print(f"live: {_summary(session.stats, name)}")

@@ -15,9 +15,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-import can
-
-from dms.bus import Publisher, open_bus, open_log_writer
+from dms.bus import Publisher, open_bus, open_log_writer, record
 from dms.cli.event_log import print_events as show_events
 from dms.clock import now_s
 from dms.driver_state.cabin import Cabin
@@ -44,17 +42,23 @@ CAR_TICK_S = 0.01
 
 @contextlib.contextmanager
 def _recording(spec: str, log: Path | None) -> Iterator[None]:
-    """Record the bus from a listener of its own (the nodes run in several threads)."""
+    """Record the bus from a listener of its own (the nodes run in several threads); a
+    frame the bus cannot receive is counted by the recorder, never fatal."""
     if log is None:
         yield
         return
     with open_bus(spec) as bus:
-        writer = open_log_writer(log)
-        notifier = can.Notifier(bus, [writer], timeout=0.1)
+        open_log_writer(log).stop()  # a log that cannot be written fails here, not later
+        stop = threading.Event()
+        recorder = threading.Thread(
+            target=record, args=(bus, log), kwargs={"stop": stop}, name="recorder", daemon=True
+        )
+        recorder.start()
         try:
             yield
         finally:
-            notifier.stop()  # stops the writer too
+            stop.set()
+            recorder.join(timeout=5.0)
 
 
 class LiveSession:
