@@ -84,7 +84,7 @@ class HudApp:
         self._drawn_s = state.elapsed_s
         self._maybe_screenshot(canvas, state.elapsed_s)
         if self._recorder is not None and not self._paused:
-            self._recorder.add(canvas, state.t_s)
+            self._recorder.add(canvas, state.t_s, wait=not pace)
         if pace:
             self._clock.tick(self.fps)
         return commands

@@ -5,7 +5,8 @@ long as it was the latest one, so ten seconds of driving are ten seconds of vide
 the loop drew 60 pictures a second or 9 (a picture is repeated when the loop fell behind,
 skipped when it drew faster). Encoding runs in a thread of its own, so the HUD does not
 wait for it; when the encoder cannot keep up, pictures are dropped (and counted), never
-time. This is the cluster's own picture, never a camera image.
+time (a headless replay, not bound to real time, waits for it instead). This is the
+cluster's own picture, never a camera image.
 """
 
 from __future__ import annotations
@@ -53,18 +54,23 @@ class VideoRecorder:
         self._thread = threading.Thread(target=self._encode, name="hud-recorder", daemon=True)
         self._thread.start()
 
-    def add(self, surface: pygame.Surface, t_s: float) -> None:
-        """The picture shown from ``t_s`` on (the HUD's clock, seconds)."""
+    def add(self, surface: pygame.Surface, t_s: float, *, wait: bool = False) -> None:
+        """The picture shown from ``t_s`` on (the HUD's clock, seconds). ``wait``: a run
+        that is not in real time (a headless replay) waits for the encoder instead of
+        dropping pictures."""
         if self._start_s is None:
             self._start_s = t_s
         due = math.floor((t_s - self._start_s) * self.fps + 1e-6) + 1  # frames up to t_s
         repeats = due - self.frames - self._carry
         if repeats <= 0:
             return  # drawn faster than the video's rate: the next picture will do
-        rgb = np.ascontiguousarray(np.transpose(pygame.surfarray.array3d(surface), (1, 0, 2)))
+        width, height = surface.get_size()  # row-major RGB in one copy (surfarray is column-major)
+        rgb = np.frombuffer(pygame.image.tobytes(surface, "RGB"), np.uint8).reshape(
+            height, width, 3
+        )
         self._last = rgb
         try:
-            self._pending.put_nowait((rgb, repeats + self._carry))
+            self._pending.put((rgb, repeats + self._carry), block=wait)
         except queue.Full:
             self.dropped += 1
             self._carry += repeats
