@@ -105,8 +105,13 @@ def read_manifest(path: str | Path) -> list[ManifestRow]:
     if missing:
         raise ConfigError(f"{path}:1: header lacks {', '.join(sorted(missing))}")
     rows = []
-    for number, record in enumerate(reader, start=2):
-        rows.append(_parse_row(path, number, record))
+    read_to = 1  # the header
+    try:
+        for record in reader:
+            rows.append(_parse_row(path, reader.line_num, record))
+            read_to = reader.line_num
+    except csv.Error as exc:  # a field beyond the csv module's limit, a NUL byte ...
+        raise ConfigError(f"{path}:{read_to + 1}: not a manifest line: {exc}") from exc
     if not rows:
         raise ConfigError(f"{path}: no rows")
     return rows
@@ -117,6 +122,11 @@ def _parse_row(manifest: Path, line: int, record: dict[str, Any]) -> ManifestRow
     media = (record.get("path") or "").strip()
     if not media:
         raise ConfigError(f"{where}: empty path")
+    try:
+        (manifest.parent / media).exists()
+    except (OSError, ValueError) as exc:  # a name too long for the file system, a NUL
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise ConfigError(f"{where}: path {media[:40]!r}...: {reason}") from None
     frames = (record.get("frames") or "").strip()
     first = last = None
     if frames:

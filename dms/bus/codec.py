@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from dms.bus.layout import COUNTER_AT, MAC_BYTES, FrameLayout, layout_of
+from dms.bus.layout import COUNTER_AT, FD_LENGTHS, MAC_BYTES, FrameLayout, layout_of
 from dms.bus.signals import RAW_TYPES, Message, MessageSpec, Signal, mutable_twin
 from dms.bus.status import FrameStatus
 from dms.errors import EncodeError
@@ -30,6 +30,7 @@ __all__ = ["CRC_INIT", "FrameCodec", "Parsed", "profile5_crc"]
 CRC_INIT = 0xFFFF
 
 _crc_hqx = binascii.crc_hqx  # CRC-16/CCITT-FALSE when started at 0xFFFF
+_PADDED_LENGTHS = frozenset(FD_LENGTHS)
 _compare_digest = hmac.compare_digest
 
 
@@ -345,8 +346,8 @@ class FrameCodec:
             if len(data) == self._unsecured_size:  # a plain frame where a MAC is due
                 return _FAIL_MAC
             # A controller or a log may pad a frame up to a longer CAN FD length with
-            # zeros: the message's own bytes are the first ``size``.
-            if len(data) < size or any(data[size:]):
+            # zeros: the message's own bytes are the first ``size``. Nothing else fits.
+            if len(data) < size or len(data) not in _PADDED_LENGTHS or any(data[size:]):
                 return _FAIL_LENGTH
             data = data[:size]
         if _crc_hqx(self._data_id, _crc_hqx(data[2:], CRC_INIT)) != data[0] | data[1] << 8:

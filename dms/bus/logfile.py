@@ -4,6 +4,7 @@ CSV is offered for spreadsheets; it does not keep the CAN FD flag."""
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -14,7 +15,15 @@ import can
 from dms.bus.inbox import Inbox
 from dms.errors import BusError, ConfigError
 
-__all__ = ["LOG_SUFFIXES", "open_log_writer", "play", "read_frames", "record"]
+__all__ = [
+    "LOG_SUFFIXES",
+    "MAX_GAP_S",
+    "MIN_PLAY_SPEED",
+    "open_log_writer",
+    "play",
+    "read_frames",
+    "record",
+]
 
 #: Formats python-can reads and writes with CAN FD frames and without extra packages.
 LOG_SUFFIXES = (".blf", ".asc", ".log", ".csv")
@@ -44,9 +53,19 @@ def read_frames(path: str | Path) -> Iterator[can.Message]:
     if not path.is_file():
         raise BusError(f"bus log {path} does not exist")
     try:
-        yield from can.LogReader(str(path))
-    except (OSError, ValueError, EOFError) as exc:
-        raise BusError(f"cannot read bus log {path}: {exc}") from exc
+        reader = can.LogReader(str(path))
+        yield from reader
+        # A torn BLF ends early without a word: its header says how long it should be.
+        declared = getattr(reader, "file_size", 0)
+        if isinstance(declared, int) and 0 < path.stat().st_size < declared:
+            size = path.stat().st_size
+            raise BusError(f"cannot read bus log {path}: cut short ({size} of {declared} bytes)")
+    except BusError:
+        raise
+    except Exception as exc:  # a corrupt log: python-can's readers raise BLFParseError,
+        # struct.error, zlib.error, ValueError ... whatever the damage; one clear error
+        detail = str(exc) or type(exc).__name__
+        raise BusError(f"cannot read bus log {path}: {detail}") from exc
 
 
 def record(
@@ -81,27 +100,39 @@ def record(
     return frames
 
 
+#: The slowest play speed: slower, one second of log takes over a minute and a half.
+MIN_PLAY_SPEED = 0.01
+#: The longest pause play keeps between two frames of a log (at speed 1), in seconds.
+MAX_GAP_S = 5.0
+
+
 def play(
     path: str | Path,
     bus: can.BusABC,
     *,
     speed: float = 1.0,
+    max_gap_s: float = MAX_GAP_S,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
 ) -> int:
     """Send the frames of a log on ``bus``, keeping their spacing divided by ``speed``
-    (``speed=0`` sends as fast as possible). Returns the number of frames sent."""
-    if speed < 0:
-        raise ConfigError(f"play speed must be >= 0, got {speed}")
+    (``speed=0`` sends as fast as possible). A pause longer than ``max_gap_s`` in the log
+    (a logger left running, a stamp from another clock) is played as ``max_gap_s``, and a
+    stamp that goes backwards as no pause. Returns the number of frames sent."""
+    if not (speed == 0 or (math.isfinite(speed) and speed >= MIN_PLAY_SPEED)):
+        raise ConfigError(f"play speed must be 0 (as fast as possible) or >= {MIN_PLAY_SPEED}")
+    if not (math.isfinite(max_gap_s) and max_gap_s > 0):
+        raise ConfigError(f"the longest gap must be a positive number of seconds, got {max_gap_s}")
     start_wall = clock()
-    first_t: float | None = None
+    previous_t: float | None = None
+    log_s = 0.0  # the log's time so far, gaps capped
     frames = 0
     for frame in read_frames(path):
-        if first_t is None:
-            first_t = frame.timestamp
+        if previous_t is not None:
+            log_s += min(max(0.0, frame.timestamp - previous_t), max_gap_s)
+        previous_t = frame.timestamp
         if speed > 0:
-            due = start_wall + (frame.timestamp - first_t) / speed
-            delay = due - clock()
+            delay = start_wall + log_s / speed - clock()
             if delay > 0:
                 sleep(delay)
         try:

@@ -14,7 +14,7 @@ from typing import Any
 import msgpack
 
 from dms.bus.codec import Parsed, profile5_crc
-from dms.bus.layout import COUNTER_AT, FrameLayout, layout_of
+from dms.bus.layout import COUNTER_AT, FD_LENGTHS, FrameLayout, layout_of
 from dms.bus.signals import Message, MessageSpec, Signal
 from dms.bus.status import FrameStatus
 
@@ -65,7 +65,7 @@ def reference_decode(spec: MessageSpec, data: bytes, key: bytes | None = None) -
     layout = _layout(spec, key)
     if layout.authenticated and len(data) == layout_of(spec, False).size != layout.size:
         return (FrameStatus.MAC_FAILURE, None, -1, -1)  # a plain frame where a MAC is due
-    if len(data) < layout.size or any(data[layout.size :]):
+    if len(data) < layout.size or len(data) not in FD_LENGTHS or any(data[layout.size :]):
         return (FrameStatus.MALFORMED, None, -1, -1)
     data = data[: layout.size]
     if profile5_crc(data, spec.can_id) != int.from_bytes(data[0:2], "little"):

@@ -29,6 +29,7 @@ from dms.bus.dump import message_values, reception_json, reception_line
 from dms.bus.examples import example_messages
 from dms.bus.inbox import Inbox
 from dms.bus.keys import MIN_KEY_BYTES
+from dms.bus.logfile import MAX_GAP_S
 from dms.clock import now_s
 from dms.errors import ConfigError
 
@@ -76,6 +77,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     pl.add_argument("file")
     pl.add_argument("--bus", metavar="SPEC", required=True)
     pl.add_argument("--speed", type=float, default=1.0, help="time factor; 0 = as fast as possible")
+    pl.add_argument(
+        "--max-gap",
+        type=float,
+        default=MAX_GAP_S,
+        metavar="S",
+        help=f"play a longer pause in the log as this many seconds (default {MAX_GAP_S:g})",
+    )
     pl.set_defaults(run=_play)
 
     demo = sub.add_parser("demo", help="send one message of every catalog entry and decode it")
@@ -195,7 +203,7 @@ def _record(args: argparse.Namespace) -> int:
 
 def _play(args: argparse.Namespace) -> int:
     with open_bus(args.bus) as bus:
-        frames = play(args.file, bus, speed=args.speed)
+        frames = play(args.file, bus, speed=args.speed, max_gap_s=args.max_gap)
     print(f"sent {frames} frames from {args.file}", file=sys.stderr)
     return 0
 

@@ -104,6 +104,7 @@ def _live(args: argparse.Namespace) -> int:
         on_frame=preview.show if preview is not None else None,
         log=_log,
         print_events=args.no_hud,
+        give_up_after=_tries(args),
     )
     # The cluster is up before the camera starts, so it (and its video) sees the whole drive.
     app = None if args.no_hud else make_app(args, Path("out/live/hud"), f"dms - live: {name}")
@@ -119,7 +120,7 @@ def _live(args: argparse.Namespace) -> int:
         if preview is not None:
             preview.close()
     print(f"live: {_summary(session.stats, name)}")
-    return _verdict(session.failed)
+    return _verdict(session.failed, bad_input=session.bad_input)
 
 
 def _sensor(args: argparse.Namespace) -> int:
@@ -135,13 +136,20 @@ def _sensor(args: argparse.Namespace) -> int:
         from dms.sensor.live import CameraLoop
 
         opener, name = _source_opener(args)
-        camera = CameraLoop(opener, module, seconds=args.seconds, model_path=args.model, log=_log)
+        camera = CameraLoop(
+            opener,
+            module,
+            seconds=args.seconds,
+            model_path=args.model,
+            log=_log,
+            give_up_after=_tries(args),
+        )
         camera.start()
         with contextlib.suppress(KeyboardInterrupt):
             camera.finished.wait()
         camera.stop()
         print(f"sensor: {_summary(camera.stats, name)}")
-    return _verdict(camera.stats.failed)
+    return _verdict(camera.stats.failed, bad_input=camera.stats.bad_input)
 
 
 def _summary(stats: LoopStats, name: str) -> str:
@@ -152,11 +160,21 @@ def _summary(stats: LoopStats, name: str) -> str:
     return text + (f", {stats.bus_errors} bus errors" if stats.bus_errors else "")
 
 
-def _verdict(failed: str) -> int:
-    """Exit status: 1 when the module (or the car) stopped working, with the reason."""
+#: A clip that fails this many times in a row will not read on the next try either.
+FILE_TRIES = 3
+
+
+def _tries(args: argparse.Namespace) -> int | None:
+    """How many failures the camera loop takes before it gives up (a camera: no limit)."""
+    return FILE_TRIES if args.video is not None else None
+
+
+def _verdict(failed: str, *, bad_input: bool) -> int:
+    """Exit status when the module (or the car) stopped working, with the reason: 2 when
+    what it was given is bad (a face model, a clip), 1 otherwise."""
     if failed:
         _log(f"dms: error: {failed}")
-        return 1
+        return 2 if bad_input else 1
     return 0
 
 

@@ -78,6 +78,7 @@ class LiveSession:
         on_frame: Callable[[Frame, FaceObservation | None], None] | None = None,
         log: Callable[[str], None] = print,
         print_events: bool = False,
+        give_up_after: int | None = None,
     ) -> None:
         self.spec = bus_spec or f"loopback:live-{uuid.uuid4().hex[:12]}"
         self._key = key
@@ -96,7 +97,13 @@ class LiveSession:
             else None,
         )
         self.camera = CameraLoop(
-            open_source, module, seconds=seconds, on_frame=on_frame, model_path=model, log=log
+            open_source,
+            module,
+            seconds=seconds,
+            on_frame=on_frame,
+            model_path=model,
+            log=log,
+            give_up_after=give_up_after,
         )
         self._ecu = EcuNode(
             ecu_bus, Publisher(ecu_bus, key=key), key=key, cabin=cabin, start_s=now_s()
@@ -133,6 +140,10 @@ class LiveSession:
         self._stop_car.set()
         self._car_thread.join(timeout=5.0)
         self._stack.close()
+
+    @property
+    def bad_input(self) -> bool:
+        return self.camera.stats.bad_input
 
     @property
     def failed(self) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -25,7 +26,7 @@ from dms.scenario.model import (
     VehicleProfile,
 )
 from dms.scenario.vocabulary import ALERTS, REASONS, ZONES, details_of
-from dms.scenario.yamlnodes import Fields, Problems, compose_file, where
+from dms.scenario.yamlnodes import MAX_DESCRIPTION, Fields, Problems, compose_file, where
 from dms.vehicle.simulators import SIMULATORS
 
 __all__ = ["EXPECTABLE_EVENTS", "load_scenario"]
@@ -66,7 +67,7 @@ def load_scenario(path: str | Path) -> Scenario:
     scenario = Scenario(
         path=path,
         name=attempt(lambda: top.text("name", path.stem), path.stem),
-        description=attempt(lambda: top.text("description", ""), ""),
+        description=attempt(lambda: top.text("description", "", max_length=MAX_DESCRIPTION), ""),
         duration_s=duration,
         fps=fps,
         seed=attempt(lambda: top.integer("seed", 0, minimum=0), 0),
@@ -184,13 +185,14 @@ def _speed_point(fields: Fields, item: yaml.Node) -> tuple[float, float]:
         raise ScenarioError(
             f"{where(fields.path, item)}: vehicle.speed_kph: each point is [t_s, km/h]"
         )
+    numbers = f"{where(fields.path, item)}: vehicle.speed_kph: [t_s, km/h] must be numbers"
+    if not all(isinstance(part, yaml.ScalarNode) for part in item.value):
+        raise ScenarioError(numbers)
     try:
         t, kph = (float(part.value) for part in item.value)
-    except (ValueError, AttributeError):
-        raise ScenarioError(
-            f"{where(fields.path, item)}: vehicle.speed_kph: [t_s, km/h] must be numbers"
-        ) from None
-    if t < 0 or not 0 <= kph <= 250:
+    except ValueError:
+        raise ScenarioError(numbers) from None
+    if not (math.isfinite(t) and t >= 0 and 0 <= kph <= 250):
         raise ScenarioError(f"{where(fields.path, item)}: vehicle.speed_kph: t >= 0 and 0-250 km/h")
     return t, kph
 

@@ -27,6 +27,12 @@ def where(path: Path, node: yaml.Node) -> str:
     return f"{path}:{node.start_mark.line + 1}"
 
 
+#: The longest text value a scenario may hold (names, zones, modes); a description may
+#: hold more (:data:`MAX_DESCRIPTION`). Reports and plots print them.
+MAX_TEXT = 200
+MAX_DESCRIPTION = 4000
+
+
 def compose_file(path: Path) -> yaml.MappingNode:
     """The document's root mapping; YAML syntax errors become :class:`ScenarioError`."""
     try:
@@ -35,6 +41,8 @@ def compose_file(path: Path) -> yaml.MappingNode:
         raise ScenarioError(f"{path}: cannot read: {exc}") from exc
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError:  # the composer recurses once per level of nesting
+        raise ScenarioError(f"{path}: nested too deeply to be a scenario") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""
@@ -120,13 +128,20 @@ class Fields:
         return int(value)
 
     def text(
-        self, key: str, default: str | None = None, *, choices: Sequence[str] | None = None
+        self,
+        key: str,
+        default: str | None = None,
+        *,
+        choices: Sequence[str] | None = None,
+        max_length: int = MAX_TEXT,
     ) -> str:
         if key not in self._values:
             if default is None:
                 raise self.missing(key)
             return default
         value = _scalar(self.path, self.node_of(key), key)
+        if len(value) > max_length:
+            raise self.fail(key, f"{len(value)} characters; at most {max_length}")
         if choices is not None and value not in choices:
             hint = difflib.get_close_matches(value, choices, n=1)
             guess = f" (did you mean {hint[0]!r}?)" if hint else ""

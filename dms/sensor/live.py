@@ -46,6 +46,7 @@ class LoopStats:
     last_error: str = ""
     #: why the module stopped working for good (the face model failed, the thread died)
     failed: str = ""
+    bad_input: bool = False  # ... because of what it was given (a model, a file)
 
     @property
     def fps(self) -> float:
@@ -69,8 +70,15 @@ class CameraLoop:
         on_frame: Callable[[Frame, FaceObservation | None], None] | None = None,
         model_path: str | None = None,
         log: Callable[[str], None] = print,
+        give_up_after: int | None = None,
     ) -> None:
+        """``give_up_after``: faults in a row (no frame between them) after which the loop
+        stops and fails: a file that cannot be read will not read on the next try either,
+        where a camera may come back (``None``: keep trying)."""
         self._open = open_source
+        self._give_up_after = give_up_after
+        self._faults_in_a_row = 0
+        self._source_live = False
         self._module = module
         self._pace = pace_files
         self._seconds = seconds
@@ -94,17 +102,25 @@ class CameraLoop:
         try:
             with FaceLandmarker(self._model_path, video=True) as landmarker:
                 while not self._stop.is_set() and not self._out_of_time(started):
-                    if not self._stream(landmarker, started):
+                    if not self._stream(landmarker, started) or self._gave_up():
                         break
-        except DmsError as exc:  # the model itself failed: say so on the bus, then stop
+        except DmsError as exc:  # the model itself failed: bad input, the module cannot run
             self.stats.last_error = self.stats.failed = str(exc)
+            self.stats.bad_input = True
             self._log(f"camera module: {exc}")
-            self._fault_until_stopped(started)
         except Exception as exc:  # a bug: the thread ends, and the command must not pass
             self.stats.failed = f"the camera thread died: {type(exc).__name__}: {exc}"
             self._log(f"camera module: {self.stats.failed}")
         finally:
             self.finished.set()
+
+    def _gave_up(self) -> bool:
+        limit = self._give_up_after
+        if limit is None or self._faults_in_a_row < limit:
+            return False
+        self.stats.failed = f"gave up after {limit} tries: {self.stats.last_error}"
+        self.stats.bad_input = True
+        return True
 
     def _out_of_time(self, started: float) -> bool:
         return self._seconds is not None and time.monotonic() - started >= self._seconds
@@ -116,6 +132,7 @@ class CameraLoop:
         except SensorError as exc:
             self._fault(exc, started)
             return True
+        self._source_live = source.live
         with source:
             first_wall: float | None = None
             previous_t: float | None = None
@@ -146,6 +163,8 @@ class CameraLoop:
         return source.live  # a camera that ends is a fault; a file that ends is the end
 
     def _process(self, landmarker: FaceLandmarker, frame: Frame, now: float) -> None:
+        if self._source_live:  # a camera that delivers again has come back; a file that
+            self._faults_in_a_row = 0  # fails again after its first frames has not
         observation = landmarker.detect(Frame(frame.rgb, now, frame.index))
         self.stats.captured.append(now)
         self._sending(self._module.process, observation, now)
@@ -157,6 +176,7 @@ class CameraLoop:
     def _fault(self, error: SensorError, started: float) -> None:
         """Report the fault on the bus until it is time to try the camera again."""
         self.stats.faults += 1
+        self._faults_in_a_row += 1
         self.stats.last_error = str(error)
         self._log(f"camera module: sensor fault: {error}; retrying in {RETRY_S:g} s")
         until = time.monotonic() + RETRY_S
@@ -166,11 +186,6 @@ class CameraLoop:
             self._sending(self._module.fault, now_s())
             time.sleep(FAULT_REPORT_S)
         self.stats.reopened += 1
-
-    def _fault_until_stopped(self, started: float) -> None:
-        while not self._stop.is_set() and not self._out_of_time(started):
-            self._sending(self._module.fault, now_s())
-            time.sleep(FAULT_REPORT_S)
 
     def _sending(self, step: Callable[..., object], *args: object) -> None:
         """Run a module step that sends on the bus; a send the bus refuses is counted (and

@@ -216,6 +216,8 @@ def test_more_can_fd_padding_is_tolerated_and_a_cut_frame_is_malformed(
     status, _, _, _ = codec.parse(frame + b"\x01" + bytes(longer - len(frame) - 1))
     assert status is FrameStatus.MALFORMED
     assert codec.parse(frame[:-1])[0] is FrameStatus.MALFORMED
+    for size in (longer + 1, 65, 80, 1000):  # not a CAN FD length, or more than CAN FD holds
+        assert codec.parse(frame + bytes(size - len(frame)))[0] is FrameStatus.MALFORMED
 
 
 def test_encoding_an_out_of_range_value_names_the_signal() -> None:

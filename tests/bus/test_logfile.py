@@ -110,3 +110,51 @@ def test_an_unknown_log_format_is_a_config_error(tmp_path: Path) -> None:
 def test_a_missing_log_is_a_bus_error(tmp_path: Path) -> None:
     with pytest.raises(BusError, match="does not exist"):
         list(read_frames(tmp_path / "missing.blf"))
+
+
+def test_play_caps_a_long_gap_and_refuses_speeds_it_cannot_keep(tmp_path: Path) -> None:
+    path = tmp_path / "gap.blf"
+    writer = open_log_writer(path)
+    frames = published(3)
+    frames[2].timestamp += 100_000.0  # a logger left running for a day
+    for frame in frames:
+        writer.on_message_received(frame)
+    writer.stop()
+    now = [0.0]
+    sent_at: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    with open_bus("virtual:gap") as bus:
+        bus.send = lambda msg, timeout=None: sent_at.append(now[0])  # type: ignore[method-assign]
+        play(path, bus, max_gap_s=2.0, clock=lambda: now[0], sleep=sleep)
+        assert sent_at == pytest.approx([0.0, 0.01, 2.01], abs=1e-3)
+        for speed in (1e-9, -1.0, float("nan"), float("inf")):
+            with pytest.raises(ConfigError, match="play speed must be 0"):
+                play(path, bus, speed=speed)
+
+
+@pytest.mark.parametrize("damage", ["garbage", "torn", "flipped"])
+def test_a_damaged_log_is_one_bus_error_after_the_frames_it_could_read(
+    tmp_path: Path, damage: str
+) -> None:
+    good = tmp_path / "good.blf"
+    writer = open_log_writer(good)
+    for frame in published(2000):
+        writer.on_message_received(frame)
+    writer.stop()
+    data = bytearray(good.read_bytes())
+    if damage == "garbage":
+        data = bytearray(b"\x07" * len(data))
+    elif damage == "torn":
+        data = data[: len(data) * 2 // 3]
+    else:  # bytes flipped inside the compressed frames
+        for at in range(len(data) // 2, len(data) // 2 + 64):
+            data[at] ^= 0x5A
+    bad = tmp_path / "bad.blf"
+    bad.write_bytes(bytes(data))
+    read: list[can.Message] = []
+    with pytest.raises(BusError, match=r"cannot read bus log .*bad\.blf"):
+        read.extend(read_frames(bad))
+    assert len(read) < 2000

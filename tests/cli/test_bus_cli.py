@@ -139,3 +139,12 @@ def test_a_short_key_is_refused(tmp_path: Path) -> None:
     result = run("bus", "dump", str(tmp_path / "x.blf"), "--key-file", str(key_file))
     assert result.returncode == 2
     assert "at least 16 bytes" in result.stderr
+
+
+def test_a_key_typed_on_the_command_line_is_refused_and_never_echoed(tmp_path: Path) -> None:
+    secret = "00112233445566778899aabbccddeeff"
+    for option in ("--key", "--key-f"):  # no abbreviation stands for --key-file
+        result = run("bus", "dump", str(tmp_path / "x.blf"), option, secret)
+        assert result.returncode == 2
+        assert f"unrecognized arguments: {option}" in result.stderr
+        assert secret not in result.stderr + result.stdout

@@ -159,9 +159,20 @@ def test_preview_without_a_display_says_why_and_goes_on() -> None:
 def test_a_face_model_that_cannot_load_fails_the_command(tmp_path: Path) -> None:
     junk = tmp_path / "face_landmarker.task"
     junk.write_bytes(b"not a model")
-    result = dms("live", "--video", str(CLIP), "--no-hud", "--seconds", "2", "--model", str(junk))
-    assert result.returncode == 1
+    result = dms("live", "--video", str(CLIP), "--no-hud", "--model", str(junk), timeout=30)
+    assert result.returncode == 2
     assert "dms: error:" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_clip_that_cannot_be_read_is_given_up_after_a_few_tries(tmp_path: Path) -> None:
+    corrupt = tmp_path / "corrupt.mp4"
+    corrupt.write_bytes(bytes(range(256)) * 400)
+    started = time.monotonic()
+    result = dms("live", "--video", str(corrupt), "--no-hud", timeout=60)
+    assert result.returncode == 2, result.stderr
+    assert "dms: error: gave up after 3 tries" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert time.monotonic() - started < 20  # three tries two seconds apart, not for ever
 
 
 def test_only_the_sensor_package_imports_opencv() -> None:

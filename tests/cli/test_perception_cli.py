@@ -76,7 +76,10 @@ def test_eval_prints_a_line_per_check_and_a_summary(manifest: Path, tmp_path: Pa
         ("astronaut.png,3-1,eyes=open", "manifest.csv:2: frames '3-1' is not first-last"),
         ("astronaut.png,,colour=red", "manifest.csv:2: unknown check 'colour=red'"),
         ("missing.mp4,0-3,eyes=open", "missing.mp4 does not exist"),
+        ("x" * 200_000 + ",,eyes=open", "manifest.csv:2: not a manifest line: field larger"),
+        ("x" * 5_000 + ".png,,eyes=open", "manifest.csv:2: path 'xxxx"),
     ],
+    ids=["bad value", "bad frames", "unknown check", "missing media", "huge field", "long name"],
 )
 def test_a_bad_manifest_is_a_clear_error_with_exit_2(
     tmp_path: Path, row: str, message: str

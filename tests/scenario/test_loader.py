@@ -85,6 +85,16 @@ def test_a_scenario_reads_into_typed_data(tmp_path: Path) -> None:
             "duration_s: 60\nvehicle: {speed_kph: [[10, 50], [5, 60]]}\n",
             r"bad\.yaml:2: vehicle\.speed_kph: points must",
         ),
+        (
+            "duration_s: 60\nvehicle: {speed_kph: [[1, [2]]]}\n",
+            r"bad\.yaml:2: vehicle\.speed_kph: \[t_s, km/h\] must be numbers",
+        ),
+        (
+            "duration_s: 60\nvehicle: {speed_kph: [[inf, 50]]}\n",
+            r"bad\.yaml:2: vehicle\.speed_kph: t >= 0",
+        ),
+        ("a: " + "[" * 5000 + "]" * 5000 + "\n", r"bad\.yaml: nested too deeply"),
+        ("name: " + "x" * 1_000_000 + "\nduration_s: 60\n", r"bad\.yaml:1: name: 1000000 char"),
         ("duration_s: [60\n", r"bad\.yaml:2: not valid YAML"),
         ("- just\n- a list\n", r"bad\.yaml:1: a scenario is a mapping"),
     ],
