@@ -50,6 +50,10 @@ def _warnings(events: list[Event]) -> list[tuple[float, int, str]]:
     ]
 
 
+def _mrm_s(events: list[Event]) -> float:
+    return next(e.t_s for e in events if e.kind is EventKind.MRM_STARTED)
+
+
 def _run(tmp_path: Path, script: str) -> None:
     result = run_in_namespace(f"cd {tmp_path}\n{textwrap.dedent(script)}", timeout_s=120)
     logs = "\n".join(f"--- {p.name}\n{p.read_text()[-2000:]}" for p in tmp_path.glob("*.err"))
@@ -84,14 +88,13 @@ def test_own_simulator_gets_its_mrm_where_the_replay_puts_it(
         """,
     )
     start = _start_s(tmp_path / "sensor.err")
-    replay_mrm = next(e.t_s for e in replayed if e.kind is EventKind.MRM_STARTED)
     decelerating = [
         float(line.split()[0]) - start
         for line in (tmp_path / "sim.out").read_text().splitlines()
         if line.endswith("ECU_Mrm DECELERATING")
     ]
     assert decelerating, (tmp_path / "sim.out").read_text()
-    assert abs(decelerating[0] - replay_mrm) <= 1.0
+    assert abs(decelerating[0] - _mrm_s(replayed)) <= 1.0
     # The ECU in its own process warns as the replay's ECU does, within 0.3 s.
     during = [e for e in _events(tmp_path / "ecu.jsonl") if 0.5 < float(e["t_s"]) - start < 13]  # type: ignore[arg-type]
     live = [
@@ -128,8 +131,7 @@ def test_the_readme_recipe_and_a_played_back_log_keep_every_listener_up(
     start = _start_s(tmp_path / "sensor.err")
     events = _events(tmp_path / "ecu.jsonl")
     mrm = [float(e["t_s"]) - start for e in events if e["kind"] == "mrm_started"]  # type: ignore[arg-type]
-    replay_mrm = next(e.t_s for e in replayed if e.kind is EventKind.MRM_STARTED)
-    assert mrm and abs(mrm[0] - replay_mrm) <= 0.3
+    assert mrm and abs(mrm[0] - _mrm_s(replayed)) <= 0.3
     # Every listener survived the played log: the dump decoded its frames, all intact.
     dumped = _events(tmp_path / "dump.jsonl")
     played = [d for d in dumped if float(d["t_s"]) > start + 13]  # type: ignore[arg-type]

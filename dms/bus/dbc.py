@@ -27,7 +27,7 @@ from dms.bus.signals import MessageSpec
 if TYPE_CHECKING:
     import cantools
 
-__all__ = ["catalog_database", "catalog_dbc", "constant_signals"]
+__all__ = ["MSGPACK_PREFIX", "catalog_database", "catalog_dbc"]
 
 #: Prefix of the signals that carry the msgpack framing, not data.
 MSGPACK_PREFIX = "MP_"
@@ -143,12 +143,3 @@ def catalog_database(
 def catalog_dbc(catalog: Iterable[MessageSpec] = CATALOG, *, keyed: bool = False) -> str:
     """The text of the DBC file."""
     return str(catalog_database(catalog, keyed=keyed).as_dbc_string())
-
-
-def constant_signals(message: Any) -> dict[str, int]:
-    """A cantools message's constant signals (msgpack framing) at their start values."""
-    return {
-        signal.name: int(signal.raw_initial)
-        for signal in message.signals
-        if signal.name.startswith(MSGPACK_PREFIX) and signal.raw_initial is not None
-    }

@@ -55,10 +55,6 @@ class Inbox:
         self.errors = 0
         self.last_error = ""
 
-    @property
-    def bus(self) -> can.BusABC:
-        return self._bus
-
     def drain(self, limit: int = MAX_FRAMES_PER_DRAIN) -> Iterator[can.Message]:
         """The frames waiting now (at most ``limit``), without blocking."""
         recv, wanted = self._bus.recv, self._wanted

@@ -151,11 +151,6 @@ class SumoVehicle(Vehicle):
             sumo.simulationStep()
             waited += self.step_s
 
-    @property
-    def lanes(self) -> int:
-        """Lanes of the edge the ego is on."""
-        return self._lane_count(self._sumo.vehicle.getRoadID(self.ego))
-
     def _lane_count(self, road: str) -> int:
         count = self._lanes.get(road)
         if count is None:

@@ -84,21 +84,31 @@ def test_record_from_a_bus_then_play_back_onto_another(tmp_path: Path, suffix: s
         assert got is not None and same_frame(want, got)
 
 
-def test_play_keeps_the_recorded_spacing_scaled_by_speed(tmp_path: Path) -> None:
-    path = tmp_path / "paced.blf"
+def write_log(path: Path, frames: list[can.Message]) -> Path:
     writer = open_log_writer(path)
-    for frame in published(5):  # 10 ms apart
+    for frame in frames:
         writer.on_message_received(frame)
     writer.stop()
+    return path
+
+
+def played_at(path: Path, **options: float) -> list[float]:
+    """When ``play`` sends each frame of ``path``, on a simulated clock it sleeps on."""
     now = [0.0]
     sent_at: list[float] = []
 
     def sleep(seconds: float) -> None:
         now[0] += seconds
 
-    with open_bus("virtual:paced") as bus:
+    with open_bus(f"virtual:played-{path.stem}") as bus:
         bus.send = lambda msg, timeout=None: sent_at.append(now[0])  # type: ignore[method-assign]
-        play(path, bus, speed=0.01, clock=lambda: now[0], sleep=sleep)  # 100 times slower
+        play(path, bus, clock=lambda: now[0], sleep=sleep, **options)
+    return sent_at
+
+
+def test_play_keeps_the_recorded_spacing_scaled_by_speed(tmp_path: Path) -> None:
+    path = write_log(tmp_path / "paced.blf", published(5))  # 10 ms apart
+    sent_at = played_at(path, speed=0.01)  # 100 times slower
     assert sent_at == pytest.approx([0.0, 1.0, 2.0, 3.0, 4.0], abs=1e-3)
 
 
@@ -113,37 +123,20 @@ def test_a_missing_log_is_a_bus_error(tmp_path: Path) -> None:
 
 
 def test_play_caps_a_long_gap_and_refuses_speeds_it_cannot_keep(tmp_path: Path) -> None:
-    path = tmp_path / "gap.blf"
-    writer = open_log_writer(path)
     frames = published(3)
     frames[2].timestamp += 100_000.0  # a logger left running for a day
-    for frame in frames:
-        writer.on_message_received(frame)
-    writer.stop()
-    now = [0.0]
-    sent_at: list[float] = []
-
-    def sleep(seconds: float) -> None:
-        now[0] += seconds
-
-    with open_bus("virtual:gap") as bus:
-        bus.send = lambda msg, timeout=None: sent_at.append(now[0])  # type: ignore[method-assign]
-        play(path, bus, max_gap_s=2.0, clock=lambda: now[0], sleep=sleep)
-        assert sent_at == pytest.approx([0.0, 0.01, 2.01], abs=1e-3)
-        for speed in (1e-9, -1.0, float("nan"), float("inf")):
-            with pytest.raises(ConfigError, match="play speed must be 0"):
-                play(path, bus, speed=speed)
+    path = write_log(tmp_path / "gap.blf", frames)
+    assert played_at(path, max_gap_s=2.0) == pytest.approx([0.0, 0.01, 2.01], abs=1e-3)
+    for speed in (1e-9, -1.0, float("nan"), float("inf")):
+        with pytest.raises(ConfigError, match="play speed must be 0"):
+            played_at(path, speed=speed)
 
 
 @pytest.mark.parametrize("damage", ["garbage", "torn", "flipped"])
 def test_a_damaged_log_is_one_bus_error_after_the_frames_it_could_read(
     tmp_path: Path, damage: str
 ) -> None:
-    good = tmp_path / "good.blf"
-    writer = open_log_writer(good)
-    for frame in published(2000):
-        writer.on_message_received(frame)
-    writer.stop()
+    good = write_log(tmp_path / "good.blf", published(2000))
     data = bytearray(good.read_bytes())
     if damage == "garbage":
         data = bytearray(b"\x07" * len(data))
