@@ -41,6 +41,8 @@ class EventKind(str, enum.Enum):
     LOCKOUT = "lockout"
     DMS_UNAVAILABLE = "dms_unavailable"
     DMS_AVAILABLE = "dms_available"
+    VEHICLE_UNAVAILABLE = "vehicle_unavailable"  # VEH_State timed out or E2E-invalid
+    VEHICLE_AVAILABLE = "vehicle_available"
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,6 +45,9 @@ _FAILURES = (
     FrameStatus.MALFORMED,
     FrameStatus.OUT_OF_RANGE,
     FrameStatus.UNKNOWN_ID,
+    FrameStatus.REPEATED,
+    FrameStatus.WRONG_SEQUENCE,
+    FrameStatus.OVER_BUDGET,
 )
 
 
@@ -60,8 +63,10 @@ class HistoryPoint:
 class BusStats:
     rates_hz: tuple[tuple[str, float], ...] = ()  # per message, catalog order
     timed_out: frozenset[str] = frozenset()
+    #: messages not to be trusted now: timed out, or E2E-invalid (a superset of timed_out)
+    unavailable: frozenset[str] = frozenset()
     failures: tuple[tuple[str, int], ...] = ()  # (status, count) of rejected frames
-    counter_jumps: int = 0
+    lost_frames: int = 0  # frames delivered after a gap in the counter
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +95,12 @@ class HudState:
     def dms_silent(self) -> bool:
         """No DMS message is arriving (whatever the ECU says)."""
         return {"DMS_Status", "DMS_Distraction", "DMS_Drowsiness"} <= self.bus.timed_out
+
+    @property
+    def warnings_lost(self) -> bool:
+        """The ECU's display commands stopped or cannot be trusted: the cluster must not
+        go on showing the last ones (or "No warnings")."""
+        return EcuHmi.SPEC.name in self.bus.unavailable
 
 
 class BusView:
@@ -159,6 +170,7 @@ class BusView:
         self, now_s: float, *, paused: bool = False, show_help: bool = False, source: str = ""
     ) -> HudState:
         latest = self._latest
+        unavailable = self._health.unavailable(now_s)
         rates = tuple((name, _rate_hz(times)) for name, times in self._arrivals.items())
         failures = tuple(
             (status.value, self._receiver.count(status))
@@ -172,14 +184,15 @@ class BusView:
             drowsiness=_of(latest, DmsDrowsiness),
             status=_of(latest, DmsStatus),
             vehicle=_of(latest, VehState),
-            hmi=_of(latest, EcuHmi),
+            hmi=None if EcuHmi.SPEC.name in unavailable else _of(latest, EcuHmi),
             adas=_of(latest, EcuAdas),
             mrm=_of(latest, EcuMrm),
             bus=BusStats(
                 rates_hz=rates,
                 timed_out=self._health.timed_out(now_s),
+                unavailable=unavailable,
                 failures=failures,
-                counter_jumps=self._receiver.count(FrameStatus.COUNTER_JUMP),
+                lost_frames=self._receiver.count(FrameStatus.OK_SOME_LOST),
             ),
             history=tuple(self._history),
             paused=paused,

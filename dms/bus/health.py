@@ -1,22 +1,25 @@
-"""Timeouts: a message that misses three of its periods is flagged as timed out."""
+"""Supervision of every received message: E2E state machine and deadline, per message.
+
+A node feeds every reception (good or bad) to its :class:`HealthMonitor` and asks, on its
+own monotonic clock, which messages it may act on. See :mod:`dms.bus.e2e` for the rules.
+"""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
 from dms.bus.catalog import CATALOG
+from dms.bus.e2e import DEFAULT_E2E, TIMEOUT_PERIODS, E2ESettings, E2EState, StreamSupervisor
 from dms.bus.receiver import Reception
 from dms.bus.signals import MessageSpec
 from dms.errors import ConfigError
 
 __all__ = ["TIMEOUT_PERIODS", "HealthMonitor"]
 
-#: Periods a message may miss before it counts as timed out (AUTOSAR E2E style).
-TIMEOUT_PERIODS = 3
-
 
 class HealthMonitor:
-    """Watches when each message last arrived intact.
+    """Watches each message's E2E state and when it was last delivered.
 
     A message never seen counts from ``start_s``, so a stream that never starts times out too.
     """
@@ -25,33 +28,65 @@ class HealthMonitor:
         self,
         start_s: float,
         catalog: Iterable[MessageSpec] = CATALOG,
-        periods: int = TIMEOUT_PERIODS,
+        e2e: E2ESettings = DEFAULT_E2E,
     ) -> None:
-        self._limit_s = {spec.name: periods * spec.period_s for spec in catalog}
-        self._last_s = dict.fromkeys(self._limit_s, start_s)
+        self._streams = {
+            spec.name: StreamSupervisor(spec.period_s, start_s, e2e) for spec in catalog
+        }
 
     def observe(self, reception: Reception) -> None:
-        if reception.status.delivered and reception.spec is not None:
-            self._last_s[reception.spec.name] = reception.t_s
+        if reception.spec is not None:
+            stream = self._streams.get(reception.spec.name)
+            if stream is not None:
+                stream.observe(reception.status.check, reception.t_s)
 
-    def _unknown(self, name: str) -> ConfigError:
-        known = ", ".join(self._last_s)
-        return ConfigError(f"the health monitor does not watch {name!r} (it watches {known})")
+    def _stream(self, name: str) -> StreamSupervisor:
+        stream = self._streams.get(name)
+        if stream is None:
+            known = ", ".join(self._streams)
+            raise ConfigError(f"the health monitor does not watch {name!r} (it watches {known})")
+        return stream
+
+    def state(self, name: str, now_s: float) -> E2EState:
+        stream = self._stream(name)
+        stream.advance(now_s)
+        return stream.state
 
     def age_s(self, name: str, now_s: float) -> float:
-        last = self._last_s.get(name)
-        if last is None:
-            raise self._unknown(name)
-        return now_s - last
+        """Time since ``name`` was last delivered (or since the start)."""
+        return now_s - self._stream(name).last_ok_s
 
     def is_timed_out(self, name: str, now_s: float) -> bool:
-        last = self._last_s.get(name)
-        if last is None:
-            raise self._unknown(name)
-        return now_s - last > self._limit_s[name]
+        return self._stream(name).timed_out(now_s)
 
     def timed_out(self, now_s: float, names: Iterable[str] | None = None) -> frozenset[str]:
         """The messages (of ``names``, default all) that are currently timed out."""
         return frozenset(
-            n for n in (self._limit_s if names is None else names) if self.is_timed_out(n, now_s)
+            n for n in (self._streams if names is None else names) if self.is_timed_out(n, now_s)
         )
+
+    def available(self, name: str, now_s: float) -> bool:
+        """Whether ``name``'s data may be acted on (E2E not INVALID, deadline kept)."""
+        return self._stream(name).available(now_s)
+
+    def valid(self, name: str, now_s: float) -> bool:
+        """Whether ``name`` is E2E VALID and within its deadline: what a command must be
+        to be obeyed (a stream still starting up is not yet)."""
+        stream = self._stream(name)
+        stream.advance(now_s)
+        return stream.state is E2EState.VALID and not stream.timed_out(now_s)
+
+    def unavailable(self, now_s: float, names: Iterable[str] | None = None) -> frozenset[str]:
+        """The messages (of ``names``, default all) that may not be acted on now."""
+        return frozenset(
+            n for n in (self._streams if names is None else names) if not self.available(n, now_s)
+        )
+
+    def next_deadline_s(self, now_s: float, names: Iterable[str] | None = None) -> float:
+        """When the next of ``names`` (default all) times out after ``now_s`` if nothing
+        more arrives (``inf`` when all have already)."""
+        deadlines = (
+            self._stream(n).last_ok_s + self._stream(n).deadline_s
+            for n in (self._streams if names is None else names)
+        )
+        return min((d for d in deadlines if d >= now_s), default=math.inf)

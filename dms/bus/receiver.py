@@ -14,6 +14,7 @@ import can
 
 from dms.bus.catalog import CATALOG
 from dms.bus.codec import FrameCodec
+from dms.bus.e2e import DEFAULT_E2E, CounterCheck, E2ESettings
 from dms.bus.publisher import make_frame
 from dms.bus.signals import Message, MessageSpec
 from dms.bus.status import FrameStatus
@@ -48,36 +49,35 @@ class Reception(NamedTuple):
 class _Incoming:
     """One message's codec and the sequence state of its stream."""
 
-    __slots__ = ("codec", "last_counter", "last_freshness", "ok_key", "spec")
+    __slots__ = ("codec", "counter", "last_freshness", "ok_key", "spec")
 
-    def __init__(self, codec: FrameCodec) -> None:
+    def __init__(self, codec: FrameCodec, e2e: E2ESettings) -> None:
         self.codec = codec
         self.spec = codec.spec
         self.ok_key = (codec.spec.name, FrameStatus.OK)  # its most frequent count
-        self.last_counter: int | None = None
+        self.counter = CounterCheck(codec.spec.period_s, e2e)
         self.last_freshness: int | None = None
 
-    def sequence(self, counter: int, freshness: int) -> FrameStatus:
+    def sequence(self, counter: int, freshness: int, t_s: float) -> FrameStatus:
         """The verdict on an intact frame's counter (and freshness, when authenticated)."""
         if self.codec.authenticated:
             last_freshness = self.last_freshness
             if last_freshness is not None and not freshness_is_newer(freshness, last_freshness):
                 return FrameStatus.REPLAYED
             self.last_freshness = freshness
-        last = self.last_counter
-        if last == counter:
-            return FrameStatus.REPEATED
-        self.last_counter = counter
-        if last is not None and counter != (last + 1) & 0xFF:
-            return FrameStatus.COUNTER_JUMP
-        return FrameStatus.OK
+        return self.counter.check(counter, t_s)
 
 
 class Receiver:
     """Decodes frames of the catalog's messages and keeps per-message statistics."""
 
-    def __init__(self, catalog: Iterable[MessageSpec] = CATALOG, key: bytes | None = None) -> None:
-        self._incoming = {spec.can_id: _Incoming(FrameCodec(spec, key)) for spec in catalog}
+    def __init__(
+        self,
+        catalog: Iterable[MessageSpec] = CATALOG,
+        key: bytes | None = None,
+        e2e: E2ESettings = DEFAULT_E2E,
+    ) -> None:
+        self._incoming = {spec.can_id: _Incoming(FrameCodec(spec, key), e2e) for spec in catalog}
         # (message name or hex ID, status) -> frames, in order of first appearance. A plain
         # dict, not a Counter: it is updated for every frame, and dict updates are faster.
         self._counts: dict[tuple[str, FrameStatus], int] = {}
@@ -108,7 +108,7 @@ class Receiver:
             return self._count(Reception(t_s, can_id, FrameStatus.UNKNOWN_ID))
         status, message, counter, freshness = incoming.codec.parse(frame.data)
         if status is _OK:
-            status = incoming.sequence(counter, freshness)
+            status = incoming.sequence(counter, freshness, t_s)
             if status not in _DELIVERED:
                 message = None
         key = incoming.ok_key if status is _OK else (incoming.spec.name, status)

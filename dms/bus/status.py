@@ -1,25 +1,57 @@
-"""How a receiver classifies each frame."""
+"""How a receiver classifies each frame, and what that tells the E2E state machine."""
 
 from __future__ import annotations
 
 import enum
 
-__all__ = ["FrameStatus"]
+__all__ = ["Check", "FrameStatus"]
+
+
+class Check(enum.IntEnum):
+    """One frame's (or one receive cycle's) contribution to the E2E state machine, in the
+    order a cycle keeps the best of its frames: one good frame makes a good cycle, whatever
+    junk arrived beside it."""
+
+    NO_NEW_DATA = 0  # nothing arrived: neither OK nor ERROR (AUTOSAR E2E_P_NONEWDATA)
+    SENDER_FAULT = 1  # intact but out of sequence: counted against the sender, not an error
+    ERROR = 2  # failed the CRC, length, MAC, range or freshness check
+    OK = 3
 
 
 class FrameStatus(str, enum.Enum):
-    """The verdict on one received frame. Only ``OK`` and ``COUNTER_JUMP`` deliver data."""
+    """The verdict on one received frame; names follow AUTOSAR E2E Profile 5's check.
+
+    Only ``OK`` and ``OK_SOME_LOST`` deliver data.
+    """
 
     OK = "ok"
-    COUNTER_JUMP = "counter_jump"  # valid, but frames were lost before it
-    REPEATED = "repeated"  # same counter as the previous frame: a duplicate
+    OK_SOME_LOST = "ok_some_lost"  # valid, but up to max_delta_counter - 1 frames were lost
+    REPEATED = "repeated"  # same counter as the last delivered frame: a duplicate
+    WRONG_SEQUENCE = "wrong_sequence"  # counter backwards or too far ahead: not delivered
     CRC_ERROR = "crc_error"
     MAC_FAILURE = "mac_failure"
-    REPLAYED = "replayed"  # authentic, but its freshness value is not newer
+    REPLAYED = "replayed"  # authentic, but its freshness value is outside the window
     UNKNOWN_ID = "unknown_id"
-    MALFORMED = "malformed"  # not a msgpack array of integers of the right length
+    MALFORMED = "malformed"  # wrong length, or not this message's msgpack layout
     OUT_OF_RANGE = "out_of_range"
+    OVER_BUDGET = "over_budget"  # more frames on this ID than its period allows: dropped
 
     @property
     def delivered(self) -> bool:
-        return self in (FrameStatus.OK, FrameStatus.COUNTER_JUMP)
+        return self in _DELIVERED
+
+    @property
+    def check(self) -> Check:
+        return _CHECK[self]
+
+
+_DELIVERED = frozenset((FrameStatus.OK, FrameStatus.OK_SOME_LOST))
+_CHECK = {
+    **dict.fromkeys(FrameStatus, Check.ERROR),
+    FrameStatus.OK: Check.OK,
+    FrameStatus.OK_SOME_LOST: Check.OK,
+    FrameStatus.REPEATED: Check.SENDER_FAULT,
+    FrameStatus.WRONG_SEQUENCE: Check.SENDER_FAULT,
+    FrameStatus.UNKNOWN_ID: Check.NO_NEW_DATA,
+    FrameStatus.OVER_BUDGET: Check.NO_NEW_DATA,
+}

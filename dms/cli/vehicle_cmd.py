@@ -80,7 +80,8 @@ def _ecu(args: argparse.Namespace) -> int:
                 if outputs is not None:
                     print_events(outputs.events, "ecu")
                 next_tick = max(next_tick + ECU_TICK_S, now_s())
-                node.inbox.hold(next_tick - now_s())  # a frame wakes the ECU at once
+                wake = min(next_tick, node.next_deadline_s(now_s()))  # a deadline, to the ms
+                node.inbox.hold(wake - now_s())  # a frame wakes the ECU at once
     return 0
 
 
@@ -92,7 +93,7 @@ def _sim(args: argparse.Namespace) -> int:
     )
     try:
         with open_bus(args.bus) as bus:
-            node = SimNode(vehicle, bus, Publisher(bus, key=key), key=key)
+            node = SimNode(vehicle, bus, Publisher(bus, key=key), key=key, start_s=now_s())
             with contextlib.suppress(KeyboardInterrupt):
                 run_paced(lambda t_s: node.step(t_s, controls), 0.01, args.seconds)
     finally:

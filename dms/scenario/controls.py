@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import random
+
 import can
 
-from dms.scenario.model import BehaviourKind, Scenario
+from dms.bus.publisher import make_frame
+from dms.scenario.model import Behaviour, BehaviourKind, BusFaultMode, Scenario
 from dms.vehicle.model import DriverControls
 
 __all__ = ["DriverTimeline", "FaultyLink"]
@@ -32,8 +35,9 @@ class DriverTimeline:
 
 
 class FaultyLink:
-    """Stands between the camera module and the bus: during a ``bus_fault`` its frames are
-    lost (``cut``) or arrive with one bit flipped (``corrupt``)."""
+    """Stands between the camera module and the bus and breaks it where the scenario's
+    ``bus_fault`` entries say (see :class:`BusFaultMode`). Junk and stale frames are what
+    an attacker on the bus would send; they are seeded, so a replay is repeatable."""
 
     @staticmethod
     def needed(scenario: Scenario) -> bool:
@@ -43,27 +47,46 @@ class FaultyLink:
     def __init__(self, bus: can.BusABC, scenario: Scenario) -> None:
         self._bus = bus
         self._faults = scenario.behaviours(BehaviourKind.BUS_FAULT)
+        self._rng = random.Random(scenario.seed)
+        self._next_junk_s: dict[Behaviour, float] = {}
+        self._stale: dict[tuple[Behaviour, int], can.Message] = {}
         self.dropped = 0
         self.corrupted = 0
+        self.injected = 0
 
     def send(self, frame: can.Message, timeout: float | None = None) -> None:
-        fault = next((b for b in self._faults if b.covers(frame.timestamp)), None)
-        if fault is None:
-            self._bus.send(frame, timeout)
-        elif fault.mode == "cut":
+        t_s = frame.timestamp
+        fault = next((b for b in self._faults if b.covers(t_s)), None)
+        mode = fault.mode if fault is not None else None
+        if mode is BusFaultMode.CUT:
             self.dropped += 1
-        else:
+            return
+        if mode is BusFaultMode.CORRUPT:
             data = bytearray(frame.data)
             data[len(data) // 2] ^= 0x10
             self.corrupted += 1
-            self._bus.send(
-                can.Message(
-                    timestamp=frame.timestamp,
-                    arbitration_id=frame.arbitration_id,
-                    data=bytes(data),
-                    is_extended_id=False,
-                    is_fd=True,
-                    bitrate_switch=True,
-                ),
-                timeout,
-            )
+            frame = make_frame(frame.arbitration_id, bytes(data), t_s)
+        self._bus.send(frame, timeout)
+        if fault is None:
+            return
+        if mode is BusFaultMode.JUNK:
+            self._junk(fault, frame, timeout)
+        elif mode is BusFaultMode.STALE:
+            stale = self._stale.setdefault((fault, frame.arbitration_id), frame)
+            if stale is not frame:
+                self._inject(stale.arbitration_id, bytes(stale.data), t_s, timeout)
+
+    def _junk(self, fault: Behaviour, frame: can.Message, timeout: float | None) -> None:
+        """Random frames of the DMS's own IDs and lengths, at the fault's rate."""
+        t_s = frame.timestamp
+        first_s = fault.at_s + self._rng.random() / fault.rate_hz
+        next_s = self._next_junk_s.setdefault(fault, first_s)
+        while next_s <= t_s:
+            junk = self._rng.randbytes(len(frame.data))
+            self._inject(frame.arbitration_id, junk, t_s, timeout)
+            next_s += self._rng.expovariate(fault.rate_hz)
+        self._next_junk_s[fault] = next_s
+
+    def _inject(self, can_id: int, data: bytes, t_s: float, timeout: float | None) -> None:
+        self.injected += 1
+        self._bus.send(make_frame(can_id, data, t_s), timeout)

@@ -18,6 +18,7 @@ from dms.events import EventKind
 from dms.scenario.model import (
     Behaviour,
     BehaviourKind,
+    BusFaultMode,
     DriverProfile,
     Expectation,
     Scenario,
@@ -216,7 +217,7 @@ _BEHAVIOUR_KEYS: dict[BehaviourKind, tuple[float | None, tuple[str, ...]]] = {
     BehaviourKind.TAKEOVER: (3.0, ()),
     BehaviourKind.HANDS_OFF: (None, ()),
     BehaviourKind.IGNITION_CYCLE: (2.0, ()),
-    BehaviourKind.BUS_FAULT: (None, ("mode",)),
+    BehaviourKind.BUS_FAULT: (None, ("mode", "rate_hz")),
 }
 
 
@@ -253,7 +254,12 @@ def _behaviour(path: Path, node: yaml.Node, scenario_s: float) -> Behaviour:
         intensity=fields.number("intensity", 1.0, minimum=0.0, maximum=1.0)
         if "intensity" in extra
         else 1.0,
-        mode=fields.text("mode", "cut", choices=("cut", "corrupt")) if "mode" in extra else "cut",
+        mode=BusFaultMode(fields.text("mode", "cut", choices=[m.value for m in BusFaultMode]))
+        if "mode" in extra
+        else BusFaultMode.CUT,
+        rate_hz=fields.number("rate_hz", 4.0, minimum=0.1, maximum=1000.0)
+        if "rate_hz" in extra
+        else 4.0,
         lid_aperture=fields.number("lid_aperture", minimum=0.0, maximum=1.0)
         if "lid_aperture" in extra and fields.has("lid_aperture")
         else None,

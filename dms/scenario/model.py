@@ -15,6 +15,7 @@ __all__ = [
     "FACE_BEHAVIOURS",
     "Behaviour",
     "BehaviourKind",
+    "BusFaultMode",
     "DriverProfile",
     "Expectation",
     "Scenario",
@@ -66,6 +67,15 @@ FACE_BEHAVIOURS = frozenset(
 )
 
 
+class BusFaultMode(str, enum.Enum):
+    """What a ``bus_fault`` does to the camera module's frames."""
+
+    CUT = "cut"  # they are lost
+    CORRUPT = "corrupt"  # each arrives with one bit flipped
+    JUNK = "junk"  # an attacker adds random frames on the DMS IDs, rate_hz of them a second
+    STALE = "stale"  # a babbler re-sends, after each genuine frame, one recorded at the start
+
+
 @dataclass(frozen=True, slots=True)
 class Behaviour:
     """One timeline entry: ``kind`` from ``at_s`` for ``duration_s``."""
@@ -79,7 +89,8 @@ class Behaviour:
     count: int = 1
     gap_s: float = 0.0
     intensity: float = 1.0
-    mode: str = "cut"  # bus faults: "cut" (frames lost) or "corrupt" (a bit flipped)
+    mode: BusFaultMode = BusFaultMode.CUT  # bus faults
+    rate_hz: float = 4.0  # junk bus faults: injected frames per second
     lid_aperture: float | None = None  # glances: how open the lids stay (default: by zone)
     head_drop_deg: float | None = None  # sleep, microsleep: how far the head sinks
     yaw_deg: float = 0.0  # camera_moved: how the camera turned (+ to the driver's left)

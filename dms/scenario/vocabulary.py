@@ -87,6 +87,8 @@ DETAILS: dict[EventKind, EventDetails] = {
     EventKind.LOCKOUT: EventDetails(levels=(1, 255)),
     EventKind.DMS_UNAVAILABLE: _PLAIN,
     EventKind.DMS_AVAILABLE: _PLAIN,
+    EventKind.VEHICLE_UNAVAILABLE: _PLAIN,
+    EventKind.VEHICLE_AVAILABLE: _PLAIN,
 }
 
 

@@ -1,11 +1,13 @@
 """The ECU on the bus: a thin runner around :class:`EcuPolicy`.
 
-It listens to the DMS messages and the vehicle state, judges the DMS stream's health
-(timeouts after three missed periods, CRC / MAC / replay failures), runs the policy and
-publishes ``ECU_Hmi``, ``ECU_Adas`` and ``ECU_Mrm`` at their periods.
+It listens to the DMS messages and the vehicle state, supervises each of them (E2E state
+machine and deadline, :mod:`dms.bus.health`), runs the policy and publishes ``ECU_Hmi``,
+``ECU_Adas`` and ``ECU_Mrm`` at their periods.
 """
 
 from __future__ import annotations
+
+import math
 
 import can
 
@@ -14,15 +16,12 @@ from dms.bus import (
     DmsDrowsiness,
     DmsStatus,
     EcuMrm,
-    FrameStatus,
     HealthMonitor,
     Message,
     Publisher,
     Receiver,
     VehState,
 )
-from dms.bus.catalog import CATALOG
-from dms.bus.health import TIMEOUT_PERIODS
 from dms.bus.inbox import Inbox
 from dms.bus.schedule import PeriodicSchedule
 from dms.driver_state.cabin import Cabin
@@ -32,16 +31,7 @@ __all__ = ["DMS_WATCHED", "EcuNode"]
 
 #: The DMS messages the ECU relies on; any of them missing or corrupt: DMS unavailable.
 DMS_WATCHED = ("DMS_Status", "DMS_Distraction", "DMS_Drowsiness")
-_INTEGRITY_FAILURES = frozenset(
-    {
-        FrameStatus.CRC_ERROR,
-        FrameStatus.MAC_FAILURE,
-        FrameStatus.REPLAYED,
-        FrameStatus.MALFORMED,
-        FrameStatus.OUT_OF_RANGE,
-    }
-)
-_PERIOD_S = {spec.name: spec.period_s for spec in CATALOG}
+_VEHICLE = VehState.SPEC.name
 
 
 class EcuNode:
@@ -64,11 +54,11 @@ class EcuNode:
         self._health = HealthMonitor(start_s)
         self._policy = EcuPolicy(settings, cabin)
         self._latest: dict[type[Message], Message] = {}
-        self._last_failure: dict[str, float] = {}
         self._schedule = PeriodicSchedule()
         #: run a cycle as soon as a DMS message arrives, not only at the cycle's period
         self.on_arrival = on_arrival
         self._sent: dict[type[Message], Message] = {}
+        self._deadline_s = math.inf  # the next input deadline to run a cycle at
 
     def _listen(self, t_s: float) -> bool:
         """Take in what arrived; whether a DMS message (intact or not) was among it."""
@@ -79,19 +69,15 @@ class EcuNode:
             dms = dms or reception.name in DMS_WATCHED
             if reception.message is not None:
                 self._latest[type(reception.message)] = reception.message
-            elif reception.status in _INTEGRITY_FAILURES:
-                self._last_failure[reception.name] = reception.t_s
         return dms
 
     def dms_ok(self, t_s: float) -> bool:
-        """No DMS message timed out, and none failed its checks within three periods."""
-        if self._health.timed_out(t_s, DMS_WATCHED):
-            return False
-        return not any(
-            t_s - self._last_failure[name] <= TIMEOUT_PERIODS * _PERIOD_S[name]
-            for name in DMS_WATCHED
-            if name in self._last_failure
-        )
+        """Every DMS message is E2E-valid (or still starting) and within its deadline."""
+        return not self._health.unavailable(t_s, DMS_WATCHED)
+
+    def next_deadline_s(self, t_s: float) -> float:
+        """When a watched input times out if nothing more arrives: a cycle is due then."""
+        return self._health.next_deadline_s(t_s, (*DMS_WATCHED, _VEHICLE))
 
     def step(self, t_s: float) -> EcuOutputs | None:
         """Run a task cycle when one is due at ``t_s`` (else ``None``).
@@ -105,7 +91,8 @@ class EcuNode:
         due = self._schedule.due(EcuMrm, t_s)
         if not due and not self.on_arrival:
             return None
-        if not self._listen(t_s) and not due:
+        deadline = t_s > self._deadline_s
+        if not self._listen(t_s) and not due and not deadline:
             return None
         latest = self._latest
         outputs = self._policy.update(
@@ -116,8 +103,10 @@ class EcuNode:
                 drowsiness=latest.get(DmsDrowsiness),  # type: ignore[arg-type]
                 status=latest.get(DmsStatus),  # type: ignore[arg-type]
                 vehicle=latest.get(VehState),  # type: ignore[arg-type]
+                vehicle_ok=self._health.available(_VEHICLE, t_s),
             )
         )
+        self._deadline_s = self.next_deadline_s(t_s)
         mrm = outputs.mrm.message()
         if due or self._changed(mrm):
             self._send(mrm, t_s)

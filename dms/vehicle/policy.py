@@ -85,11 +85,14 @@ class EcuInputs:
     """The latest of each message the ECU listens to, and whether the DMS stream is sound."""
 
     t_s: float
-    dms_ok: bool  # no timeouts and no CRC / MAC failures on the DMS messages lately
+    dms_ok: bool  # every DMS message E2E-valid and within its deadline
     distraction: DmsDistraction | None = None
     drowsiness: DmsDrowsiness | None = None
     status: DmsStatus | None = None
+    #: the last valid vehicle state; when ``vehicle_ok`` is false it is held as a
+    #: substitute (the car is assumed to keep its last speed, so warnings go on)
     vehicle: VehState | None = None
+    vehicle_ok: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +170,7 @@ class EcuPolicy:
         self._last_alert = (AlertLevel.NONE, AlertKind.NONE)
         self._last_sensitivity = Sensitivity.NORMAL
         self._dms_ok = True
+        self._vehicle_ok = True
         self._hazards = False
         self._display_cache: dict[tuple[object, ...], tuple[EcuHmi, EcuAdas]] = {}
 
@@ -186,6 +190,11 @@ class EcuPolicy:
             events.append(
                 Event(t, EventKind.DMS_AVAILABLE if dms_ok else EventKind.DMS_UNAVAILABLE)
             )
+
+        if inputs.vehicle_ok != self._vehicle_ok:
+            self._vehicle_ok = inputs.vehicle_ok
+            kinds = (EventKind.VEHICLE_UNAVAILABLE, EventKind.VEHICLE_AVAILABLE)
+            events.append(Event(t, kinds[inputs.vehicle_ok]))
 
         if dms_ok:
             alert = self._driver_alert(inputs, speed, t)
@@ -454,7 +463,15 @@ class EcuPolicy:
     ) -> tuple[EcuHmi, EcuAdas]:
         """What the cluster and the ADAS are told. They change rarely, and the same inputs
         give the same (frozen) messages, so each combination is built once."""
-        key = (alert, dms_ok, self._fallback.active, self._mrm, self._lockout, self._level3_count)
+        key = (
+            alert,
+            dms_ok,
+            self._vehicle_ok,
+            self._fallback.active,
+            self._mrm,
+            self._lockout,
+            self._level3_count,
+        )
         displays = self._display_cache.get(key)
         if displays is None:
             displays = self._display_cache[key] = self._build_displays(alert, dms_ok)
@@ -486,7 +503,8 @@ class EcuPolicy:
             fcw_sensitivity=sensitivity,
             ldw_sensitivity=sensitivity,
             brake_prefill=driver_alert >= AlertLevel.CHIME or mrm,
-            assist_available=not self._lockout and not mrm,
+            # assisted driving needs the vehicle's own state
+            assist_available=not self._lockout and not mrm and self._vehicle_ok,
             fallback=Fallback.NONE if watched else Fallback.HANDS_ON_WHEEL,
         )
         return hmi, adas

@@ -3,35 +3,57 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import can
 
-from dms.bus import EcuMrm, Publisher, Receiver, VehState
+from dms.bus import EcuMrm, HealthMonitor, Publisher, Receiver, VehState
+from dms.bus.enums import MrmState
 from dms.bus.inbox import Inbox
 from dms.bus.schedule import PeriodicSchedule
 from dms.vehicle.model import DriverControls, MrmCommand, Vehicle, VehicleStatus
 
-__all__ = ["SimNode"]
+__all__ = ["LOST_COMMAND_DECEL_MPS2", "SimNode"]
+
+_MRM = EcuMrm.SPEC.name
+#: How hard the vehicle stops on its own when the ECU's commands stop mid-manoeuvre: the
+#: ECU's own MRM deceleration (EcuSettings.mrm_decel_mps2), so the stop goes on unchanged.
+LOST_COMMAND_DECEL_MPS2 = 2.5
 
 
 class SimNode:
     """Steps a :class:`Vehicle` every ``VEH_State`` period and publishes its state.
 
-    The last MRM command holds until the ECU sends another: a vehicle in a minimal-risk
-    manoeuvre keeps stopping if the ECU goes quiet.
+    ``ECU_Mrm`` is supervised like every safety input (E2E state machine and deadline):
+    commands from an invalid stream are not acted on, and when the commands stop during
+    a minimal-risk manoeuvre the vehicle finishes the stop in its lane on its own, hazard
+    lights on. Only the driver ends that stop (a pedal or the button): an ECU that comes
+    back saying INACTIVE (say, after a restart) does not, as it no longer knows why the
+    car was stopping.
     """
 
     def __init__(
-        self, vehicle: Vehicle, bus: can.BusABC, publisher: Publisher, *, key: bytes | None = None
+        self,
+        vehicle: Vehicle,
+        bus: can.BusABC,
+        publisher: Publisher,
+        *,
+        key: bytes | None = None,
+        start_s: float = 0.0,
     ) -> None:
         self.vehicle = vehicle
         self.inbox = Inbox(bus, EcuMrm)
         self._publisher = publisher
         self._receiver = Receiver(key=key)
+        self._health = HealthMonitor(start_s)
         self._schedule = PeriodicSchedule()
         self._command = MrmCommand()
         self._last_t: float | None = None
         self.status: VehicleStatus | None = None
+        #: whether the ECU's commands are missing or invalid right now
+        self.commands_lost = False
+        #: whether the vehicle is finishing a minimal-risk manoeuvre on its own
+        self.stopping_alone = False
 
     def step(
         self, t_s: float, controls: DriverControls | Callable[[float], DriverControls]
@@ -43,12 +65,41 @@ class SimNode:
             return None
         if callable(controls):
             controls = controls(t_s)
-        for frame in self.inbox.drain():
-            message = self._receiver.receive_can(frame, t_s).message
-            if isinstance(message, EcuMrm):
-                self._command = MrmCommand.from_message(message)
+        self._take_commands(t_s, controls)
         dt_s = t_s - self._last_t if self._last_t is not None else 0.0
         self._last_t = t_s
         self.status = self.vehicle.step(dt_s, controls, self._command)
         self._publisher.send(self.status.message(), t_s)
         return self.status
+
+    def _take_commands(self, t_s: float, controls: DriverControls) -> None:
+        for frame in self.inbox.drain():
+            reception = self._receiver.receive_can(frame, t_s)
+            self._health.observe(reception)
+            message = reception.message
+            if isinstance(message, EcuMrm) and self._health.valid(_MRM, t_s):
+                command = MrmCommand.from_message(message)
+                if command.active or not self.stopping_alone:
+                    self._command = command
+                    self.stopping_alone = False
+        self.commands_lost = not self._health.available(_MRM, t_s)
+        if self.commands_lost and self._command.active:
+            self.stopping_alone = True
+        if self.stopping_alone:
+            if controls.accelerator or controls.brake or controls.button:
+                self.stopping_alone = False  # the driver has taken over
+                self._command = MrmCommand()
+            else:
+                self._command = _stop_alone(self._command)
+
+
+def _stop_alone(command: MrmCommand) -> MrmCommand:
+    """The manoeuvre the vehicle finishes without the ECU: stop in the current lane."""
+    if command.state is MrmState.STANDSTILL:
+        return replace(command, hazard_request=True)
+    return replace(
+        command,
+        state=MrmState.DECELERATING,
+        target_decel_mps2=max(command.target_decel_mps2, LOST_COMMAND_DECEL_MPS2),
+        hazard_request=True,
+    )

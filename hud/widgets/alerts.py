@@ -52,6 +52,21 @@ class AlertArea:
         level = hmi.alert_level if hmi is not None else AlertLevel.NONE
         kind = hmi.alert_kind if hmi is not None else AlertKind.NONE
         colour = alert_colour(level)
+        if state.warnings_lost:
+            panel(surface, area, border=COLOURS["level2"], width=6)
+            lines = (("WARNINGS UNAVAILABLE", -22, 34), ("no signal from the ECU", 24, 26))
+            for words, dy, size in lines:
+                text(
+                    surface,
+                    fonts,
+                    words,
+                    (area.centre[0], area.centre[1] + dy),
+                    size=size,
+                    colour=COLOURS["level2"],
+                    anchor="center",
+                    bold=size > 30,
+                )
+            return
         if level is AlertLevel.NONE:
             panel(surface, area)
             text(

@@ -32,9 +32,10 @@ class BusPanel:
         for spec in CATALOG:
             name, rate = spec.name, rates.get(spec.name, 0.0)
             late = name in state.bus.timed_out
-            colour = COLOURS["level3"] if late else COLOURS["text"]
+            invalid = name in state.bus.unavailable and not late
+            colour = COLOURS["level3"] if late or invalid else COLOURS["text"]
             text(surface, fonts, name, (area.x + 12, y), size=21, colour=colour)
-            label = "TIMEOUT" if late else f"{rate:5.1f} Hz"
+            label = "TIMEOUT" if late else "INVALID" if invalid else f"{rate:5.1f} Hz"
             text(surface, fonts, label, (area.x + 250, y), size=21, colour=colour)
             y += 19
         failures = (

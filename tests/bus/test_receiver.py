@@ -54,14 +54,35 @@ def test_a_repeated_counter_is_dropped_as_repeated() -> None:
     assert receiver.count(FrameStatus.REPEATED, "DMS_FaceState") == 1
 
 
-def test_a_counter_jump_is_flagged_but_the_data_is_delivered() -> None:
+def test_a_small_counter_gap_is_flagged_but_the_data_is_delivered() -> None:
+    codec = FrameCodec(BY_NAME["DMS_FaceState"])
+    receiver = Receiver()
+    receiver.receive(0x100, codec.encode(FACE, 10), t_s=1.0)
+    reception = receiver.receive(0x100, codec.encode(FACE, 13), t_s=1.1)  # two frames lost
+    assert reception.status is FrameStatus.OK_SOME_LOST
+    assert reception.message == FACE
+    assert receiver.receive(0x100, codec.encode(FACE, 14), t_s=1.133).status is FrameStatus.OK
+
+
+def test_a_gap_too_quick_for_the_frames_it_claims_lost_is_not_delivered() -> None:
+    """Two 33 ms frames cannot have been lost within 5 ms: an old frame whose counter
+    happens to lie just ahead (one recorded 254 frames ago) is no new data."""
+    codec = FrameCodec(BY_NAME["DMS_FaceState"])
+    receiver = Receiver()
+    receiver.receive(0x100, codec.encode(FACE, 10), t_s=1.0)
+    assert receiver.receive(0x100, codec.encode(FACE, 13), t_s=1.005).message is None
+    assert receiver.receive(0x100, codec.encode(FACE, 11), t_s=1.033).status is FrameStatus.OK
+
+
+@pytest.mark.parametrize("counter", [14, 100, 9, 250])
+def test_a_jump_beyond_the_max_delta_or_backwards_is_not_delivered(counter: int) -> None:
     codec = FrameCodec(BY_NAME["DMS_FaceState"])
     receiver = Receiver()
     receiver.receive(0x100, codec.encode(FACE, 10))
-    reception = receiver.receive(0x100, codec.encode(FACE, 14))
-    assert reception.status is FrameStatus.COUNTER_JUMP
-    assert reception.message == FACE
-    assert receiver.receive(0x100, codec.encode(FACE, 15)).status is FrameStatus.OK
+    reception = receiver.receive(0x100, codec.encode(FACE, counter), t_s=0.03)
+    assert reception.status is FrameStatus.WRONG_SEQUENCE
+    assert reception.message is None
+    assert receiver.receive(0x100, codec.encode(FACE, 11), t_s=0.06).status is FrameStatus.OK
 
 
 def test_a_forged_mac_is_a_mac_failure() -> None:
@@ -163,9 +184,11 @@ def test_receivers_of_the_same_frames_keep_their_own_sequence_checks() -> None:
     data = frames(FrameCodec(BY_NAME["DMS_FaceState"]), [1, 2, 3])
     first, second = Receiver(), Receiver()
     got_first = [first.receive(0x100, frame) for frame in data]
-    got_second = [second.receive(0x100, frame) for frame in (data[0], data[2])]
+    got_second = [
+        second.receive(0x100, frame, t) for frame, t in ((data[0], 0.0), (data[2], 0.066))
+    ]
     assert [r.status for r in got_first] == [FrameStatus.OK] * 3
-    assert [r.status for r in got_second] == [FrameStatus.OK, FrameStatus.COUNTER_JUMP]
+    assert [r.status for r in got_second] == [FrameStatus.OK, FrameStatus.OK_SOME_LOST]
     assert got_second[1].message == got_first[2].message == FACE
 
 

@@ -189,3 +189,15 @@ def test_perclos_has_no_bar_until_its_window_is_valid(cluster: Cluster) -> None:
     }
     assert (shown["invalid"] == shown["zero"]).all()
     assert (shown["invalid"] != shown["valid"]).any()
+
+
+def test_lost_ecu_display_commands_never_show_as_no_warnings(cluster: Cluster) -> None:
+    lost = dataclasses.replace(
+        CALM,
+        hmi=None,
+        bus=BusStats(timed_out=frozenset({"ECU_Hmi"}), unavailable=frozenset({"ECU_Hmi"})),
+    )
+    assert lost.warnings_lost
+    area = pixels(cluster, lost, REGIONS.alert)
+    assert share(area, COLOURS["ok"]) == 0.0  # no green "No warnings"
+    assert share(area, COLOURS["level2"]) > 0.03  # "WARNINGS UNAVAILABLE" in orange

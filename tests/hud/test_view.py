@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import uuid
 
-from dms.bus import DmsFaceState, Publisher, open_bus
+from dms.bus import DmsFaceState, EcuHmi, Publisher, open_bus
+from dms.bus.enums import AlertKind, AlertLevel, Chime
 from dms.bus.examples import example_messages
 from hud.view import BusView
 
@@ -37,3 +38,20 @@ def test_the_view_keeps_the_latest_messages_rates_timeouts_and_history() -> None
     assert 90 <= len(state.history) <= 101
     assert state.history[0].eye_open > 0.8 and not state.history[0].eyes_on_road
     assert view.face_states == 50
+
+
+def test_the_cluster_drops_ecu_display_commands_once_they_time_out() -> None:
+    spec = f"loopback:view-{uuid.uuid4().hex}"
+    alert = EcuHmi(AlertLevel.URGENT, AlertKind.DROWSINESS, Chime.CONTINUOUS, True, False, False, 1)
+    with open_bus(spec) as tx, open_bus(spec) as rx:
+        publisher = Publisher(tx)
+        view = BusView(rx)
+        for k in range(30):  # the ECU's urgent warning until 2.9 s, then nothing
+            t = round(k * 0.1, 3)
+            publisher.send(alert, t)
+            view.poll(t)
+        shown = [(t, view.snapshot(t)) for t in (3.0, 3.1, 3.19, 3.21, 4.0)]
+    for t, state in shown:
+        lost = t > 2.9 + 3 * EcuHmi.SPEC.period_s
+        assert state.warnings_lost is lost, t
+        assert (state.hmi is None) is lost, t
