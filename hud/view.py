@@ -24,12 +24,13 @@ from dms.bus import (
     EcuHmi,
     EcuMrm,
     FrameStatus,
-    HealthMonitor,
     Message,
     Receiver,
     VehState,
 )
+from dms.bus.freshness import FreshnessStore
 from dms.bus.inbox import Inbox
+from dms.bus.keys import KeyRing
 
 __all__ = ["BusStats", "BusView", "HistoryPoint", "HudState"]
 
@@ -66,6 +67,7 @@ class BusStats:
     #: messages not to be trusted now: timed out, or E2E-invalid (a superset of timed_out)
     unavailable: frozenset[str] = frozenset()
     failures: tuple[tuple[str, int], ...] = ()  # (status, count) of rejected frames
+    keyed: bool = False  # frames are verified (MACs, freshness); else a plain bus
     lost_frames: int = 0  # frames delivered after a gap in the counter
 
 
@@ -107,17 +109,23 @@ class BusView:
     """A bus listener that keeps what the HUD draws."""
 
     def __init__(
-        self, bus: can.BusABC | None, *, key: bytes | None = None, start_s: float = 0.0
+        self,
+        bus: can.BusABC | None,
+        *,
+        keys: KeyRing | None = None,
+        freshness: FreshnessStore | None = None,
+        start_s: float = 0.0,
     ) -> None:
         self._inbox = Inbox(bus) if bus is not None else None
-        self._key = key
+        self._keys = keys
+        self._freshness = freshness
         self.reset(start_s)
 
     def reset(self, start_s: float) -> None:
         """Forget everything heard (a replay seeking backwards restarts the drive)."""
-        self._receiver = Receiver(key=self._key)
+        self._receiver = Receiver(keys=self._keys, freshness=self._freshness, start_s=start_s)
         self._start_s = start_s
-        self._health = HealthMonitor(start_s)
+        self._health = self._receiver.health
         self._latest: dict[type, object] = {}
         self._arrivals: dict[str, deque[float]] = {spec.name: deque() for spec in CATALOG}
         self._history: deque[HistoryPoint] = deque()
@@ -129,7 +137,6 @@ class BusView:
         """Take one frame, received at ``t_s`` on the HUD's clock."""
         self.frames += 1
         reception = self._receiver.receive_can(frame, t_s)
-        self._health.observe(reception)
         message = reception.message
         if message is None:
             return
@@ -192,6 +199,7 @@ class BusView:
                 timed_out=self._health.timed_out(now_s),
                 unavailable=unavailable,
                 failures=failures,
+                keyed=self._keys is not None,
                 lost_frames=self._receiver.count(FrameStatus.OK_SOME_LOST),
             ),
             history=tuple(self._history),

@@ -136,7 +136,9 @@ def test_the_readme_recipe_and_a_played_back_log_keep_every_listener_up(
     dumped = _events(tmp_path / "dump.jsonl")
     played = [d for d in dumped if float(d["t_s"]) > start + 13]  # type: ignore[arg-type]
     assert len(played) > 100
-    assert {d["status"] for d in dumped} <= {"ok", "ok_some_lost", "repeated", "wrong_sequence"}
+    # A log played as fast as it goes is a babbler: beyond the rate budget, contained.
+    allowed = {"ok", "ok_some_lost", "repeated", "wrong_sequence", "over_budget"}
+    assert {d["status"] for d in dumped} <= allowed
     assert "recorded" in (tmp_path / "record.err").read_text()
 
 
@@ -201,3 +203,71 @@ def test_on_multicast_a_replay_keeps_its_results_and_a_cut_stream_times_out(
     # The last DMS_Status went out at 1.9 s: three 100 ms periods later it has timed out.
     first_unavailable = next(t for t, ok in trace if t > 1.9 and not ok)
     assert 2.2 <= first_unavailable <= 2.26
+
+
+def _dumped_speeds(dump: Path) -> list[tuple[float, float]]:
+    return [
+        (float(d["t_s"]), float(d["signals"]["speed_mps"]))  # type: ignore[arg-type, index]
+        for d in _events(dump)
+        if d["name"] == "VEH_State" and d["status"] == "ok"
+    ]
+
+
+def test_a_keyed_drive_under_attack_warns_and_stops_as_an_unattacked_one(
+    tmp_path: Path, replay: tuple[Path, list[Event]]
+) -> None:
+    """Drive 1 is recorded. In drive 2 an attacker floods the bus with junk and malformed
+    datagrams and plays drive 1's log into it (its ECU_Mrm DECELERATING frames included):
+    every node stays up, nothing recorded is taken, the car stops when the driver sleeps."""
+    scenario, replayed = replay
+    (tmp_path / "master.key").write_text("c0ffee" * 6)
+    nodes = "ecu", "vehicle", "dms", "cluster"
+    rings = "\n".join(
+        f"{DMS} bus keys --role {role} -o {role}.keys --key-file master.key 2>> keys.err"
+        for role in nodes
+    )
+    drive = f"""
+        {DMS} ecu --bus udp_multicast --key-file ecu.keys --seconds 17 > ecu$N.jsonl 2> ecu$N.err &
+        {DMS} sim --bus udp_multicast --key-file vehicle.keys --seconds 17 \
+            > sim$N.out 2> sim$N.err &
+        {DMS} bus dump --bus udp_multicast --json --key-file cluster.keys --seconds 17 \\
+            > dump$N.jsonl 2> dump$N.err &
+        sleep 2
+        """
+    _run(
+        tmp_path,
+        f"""
+        export DMS_STATE_DIR=$PWD/state
+        {rings}
+        N=1
+        {drive}
+        {DMS} bus record --bus udp_multicast -o drive1.blf --seconds 15 2> record.err &
+        {DMS} sensor --bus udp_multicast --key-file dms.keys --scenario {scenario} \\
+            > sensor1.jsonl 2> sensor1.err
+        wait
+        N=2
+        {drive}
+        {DMS} bus flood --bus udp_multicast --rate 3000 --seconds 13 --malformed 50 \\
+            2> flood.err &
+        (sleep 1; {DMS} bus play drive1.blf --bus udp_multicast --speed 0 2> play.err) &
+        {DMS} sensor --bus udp_multicast --key-file dms.keys --scenario {scenario} \\
+            > sensor2.jsonl 2> sensor2.err
+        wait
+        """,
+    )
+    start = _start_s(tmp_path / "sensor2.err")
+    mrm = [
+        float(e["t_s"]) - start  # type: ignore[arg-type]
+        for e in _events(tmp_path / "ecu2.jsonl")
+        if e["kind"] == "mrm_started"
+    ]
+    assert mrm and abs(mrm[0] - _mrm_s(replayed)) <= 1.0, mrm
+    dumped = _events(tmp_path / "dump2.jsonl")
+    replays = [d for d in dumped if d["status"] == "replayed"]
+    assert len(replays) > 200  # drive 1's frames, each recognised
+    assert {d["name"] for d in replays} >= {"ECU_Mrm", "DMS_Drowsiness", "VEH_State"}
+    # The car kept its speed until the genuine MRM: no recorded command was obeyed.
+    before = [v for t, v in _dumped_speeds(tmp_path / "dump2.jsonl") if start < t < start + mrm[0]]
+    assert len(before) > 50 and min(before) > 26.0
+    assert "sent" in (tmp_path / "flood.err").read_text()
+    assert "junk" in (tmp_path / "flood.err").read_text()

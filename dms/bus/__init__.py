@@ -18,7 +18,7 @@ from dms.bus.catalog import (
 from dms.bus.codec import FrameCodec
 from dms.bus.health import HealthMonitor
 from dms.bus.inbox import Inbox
-from dms.bus.keys import load_key
+from dms.bus.keys import KeyRing, load_keys, load_master
 from dms.bus.logfile import open_log_writer, play, read_frames, record
 from dms.bus.publisher import Publisher, make_frame
 from dms.bus.receiver import Receiver, Reception
@@ -43,6 +43,7 @@ __all__ = [
     "FrameStatus",
     "HealthMonitor",
     "Inbox",
+    "KeyRing",
     "Message",
     "MessageSpec",
     "Publisher",
@@ -50,7 +51,8 @@ __all__ = [
     "Reception",
     "Signal",
     "VehState",
-    "load_key",
+    "load_keys",
+    "load_master",
     "make_frame",
     "open_bus",
     "open_log_writer",

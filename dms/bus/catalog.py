@@ -88,7 +88,7 @@ class EcuAdas(Message):
     fallback: Fallback = enumerated(Fallback, doc="driver monitoring used instead of the DMS")
 
 
-@message(name="DMS_FaceState", can_id=0x100, period_ms=33, sender="dms", authenticated=False)
+@message(name="DMS_FaceState", can_id=0x100, period_ms=33, sender="dms")
 class DmsFaceState(Message):
     """Per-frame metadata: what the camera module sees. Sent once per camera frame."""
 

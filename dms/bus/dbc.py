@@ -21,7 +21,15 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from dms.bus.catalog import CATALOG
-from dms.bus.layout import COUNTER_AT, CRC_AT, MAC_BYTES, FrameLayout, SignalSlot, layout_of
+from dms.bus.layout import (
+    COUNTER_AT,
+    CRC_AT,
+    FRESHNESS_BYTES,
+    MAC_BYTES,
+    FrameLayout,
+    SignalSlot,
+    layout_of,
+)
 from dms.bus.signals import MessageSpec
 
 if TYPE_CHECKING:
@@ -99,12 +107,14 @@ def _message(layout: FrameLayout) -> Any:
         signals.append(_constant(slot.signal.name, slot.type_at, kind, "msgpack type byte"))
         signals.append(_value_signal(slot))
     if layout.freshness_at is not None and layout.mac_at is not None:
-        signals.append(
-            _big_endian("SecOC_Freshness", layout.freshness_at, 4, comment="freshness value")
-        )
-        signals.append(
-            _big_endian("SecOC_MAC", layout.mac_at, MAC_BYTES, comment="truncated HMAC-SHA256")
-        )
+        freshness = "freshness value: trip counter (high 32 bits), message counter (low 32)"
+        signals += [
+            _big_endian("SecOC_Freshness", layout.freshness_at, FRESHNESS_BYTES, comment=freshness),
+            _big_endian("SecOC_MAC", layout.mac_at, MAC_BYTES, comment="control MAC"),
+            _big_endian(
+                "SecOC_DisplayMAC", layout.mac_at + MAC_BYTES, MAC_BYTES, comment="display MAC"
+            ),
+        ]
     return Message(
         frame_id=spec.can_id,
         name=spec.name,

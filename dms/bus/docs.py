@@ -5,8 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+import dms.bus.keys
 from dms.bus.catalog import CATALOG
+from dms.bus.e2e import DEFAULT_E2E
+from dms.bus.freshness import (
+    CHECKPOINT_S,
+    COUNTER_WINDOW,
+    RESYNC_FRAMES,
+    STATE_ENV,
+    TRIP_WINDOW,
+)
+from dms.bus.keys import ring_keys
 from dms.bus.layout import FrameLayout, layout_of
+from dms.bus.receiver import RATE_BUDGET
 from dms.bus.signals import MessageSpec, Signal
 
 __all__ = ["catalog_json", "catalog_markdown"]
@@ -27,8 +38,11 @@ fixed layout (two when it is authenticated: plain, and on a keyed bus):
 | 2 | E2E counter, 0-255, +1 per frame |
 | 3… | the body: a msgpack array of the raw signal values, each at a fixed width |
 | … | zero padding up to the CAN FD length |
-| end-12 … end-9 | freshness value, u32 big-endian (authenticated messages on a keyed bus) |
-| end-8 … end-1 | MAC: HMAC-SHA256(key, CAN ID:u16be \\| bytes 2 to end-9), first 8 bytes |
+| end-24 … end-17 | freshness value, u64 big-endian: trip counter (high 32 bits), message counter (low 32) |
+| end-16 … end-9 | control MAC: keyed BLAKE2s with an 8-byte digest (RFC 7693; `hashlib.blake2s(data, key=…, digest_size=8)`) over CAN ID:u16be \\| bytes 2 to end-17, with the sender's control key |
+| end-8 … end-1 | display MAC: the same with the sender's display key |
+
+The last three rows are there for authenticated messages on a keyed bus only.
 
 The CRC is CRC-16/CCITT-FALSE (init 0xFFFF, `binascii.crc_hqx`) over bytes 2 to the end,
 then the data ID (the CAN ID) low byte and high byte, as cantools'
@@ -39,6 +53,83 @@ the body, and every signal sits at the byte given below. Booleans are u8 0/1.
 Left/right are the driver's own. Yaw is positive to the driver's left, pitch positive
 head down, roll positive toward the driver's right shoulder.
 """
+
+
+def _supervision() -> str:
+    s, stated = DEFAULT_E2E, dms.bus.keys
+    holders = "\n".join(
+        f"| {role} | {', '.join(f'`{kind.value}.{sender}`' for kind, sender in ring_keys(role))} |"
+        for role in stated.ROLES
+    )
+    return f"""\
+## Receiving: E2E supervision
+
+Every receiver checks each frame as AUTOSAR E2E Profile 5 does, then runs the E2E state
+machine per message (`dms/bus/e2e.py`, `dms/bus/health.py`). A frame's status:
+
+| status | delivered | meaning | counts in the state machine as |
+|---|---|---|---|
+| `ok` | yes | counter +1 | OK |
+| `ok_some_lost` | yes | counter +2 … +{s.max_delta_counter} (max delta counter), with time for the lost frames | OK |
+| `repeated` | no | same counter as the last delivered frame | a fault of the sender |
+| `wrong_sequence` | no | counter backwards or beyond the max delta | a fault of the sender |
+| `crc_error`, `malformed` (length, DLC, layout), `out_of_range`, `mac_failure`, `replayed`, `out_of_window` | no | failed a check | ERROR |
+| `over_budget` | no | valid, but beyond {RATE_BUDGET:g} × the message's catalog rate within a second: a babbling sender, contained | nothing |
+| `unknown_id` | no | not a catalog ID (or not a standard data frame) | nothing |
+
+A sender that restarts its counter is followed again once its old counter line has timed
+out and {s.sync_frames} frames of the new one arrived in sequence: a babbler replaying old
+frames among genuine ones never takes the stream over.
+
+The state machine takes one check per receive cycle (one period of the message, cycles
+centred on the stream's frames): the best frame of the cycle, so junk injected beside a
+genuine frame leaves the cycle OK. Windows count cycles:
+
+| state | window | to VALID | to INVALID |
+|---|---|---|---|
+| NODATA | – | – | (first good frame: INIT) |
+| INIT | {s.window_size_init} | ≥ {s.min_ok_state_init} OK and ≤ {s.max_error_state_init} ERROR | > {s.max_error_state_init} ERROR |
+| VALID | {s.window_size_valid} | stays while ≥ {s.min_ok_state_valid} OK and ≤ {s.max_error_state_valid} ERROR | otherwise |
+| INVALID | {s.window_size_invalid} | ≥ {s.min_ok_state_invalid} OK and ≤ {s.max_error_state_invalid} ERROR | – |
+
+Apart from the window, a message whose last delivered frame is more than
+{s.deadline_periods} periods old is **timed out**, on the receiving node's monotonic
+clock. A node acts on a message only while it is not INVALID and not timed out (commands,
+`ECU_Mrm`, only while VALID). The ECU supervises `DMS_Status`, `DMS_Distraction`,
+`DMS_Drowsiness` ("DMS unavailable") and `VEH_State` (`vehicle_unavailable`: the last speed
+is held, assisted driving is not offered); the vehicle supervises `ECU_Mrm` and finishes
+a stop on its own when the commands stop mid-manoeuvre; the cluster shows a timed-out
+`ECU_Hmi` as "warnings unavailable".
+
+## Keys and freshness
+
+On a keyed bus every authenticated frame carries two MACs. The **control MAC** uses the
+sender's control key, held by the sender and by the nodes that act on its messages; the
+**display MAC** uses the sender's display key, held by observers (the cluster, `dms bus
+dump`), which verify everything and can sign nothing a node acts on. Keys are derived from
+one master secret: `HMAC-SHA256(master, "dms bus key|KIND|SENDER")`. Each role holds:
+
+| role | keys |
+|---|---|
+{holders}
+
+`dms bus keys --role ROLE -o FILE` writes a role's ring (mode 0600); give nodes their ring
+rather than the master. Keys come only from `--key-file` or `${stated.KEY_ENV}` (hex, at least
+{stated.MIN_KEY_BYTES} bytes); an empty, short or unreadable key, or a ring without the
+node's keys, stops the node at start-up. A keyed node never acts on a frame without a
+valid MAC (a plain frame of an authenticated message is a `mac_failure`).
+
+The freshness value is the sender's **trip counter** (+1 at every start, written to disk
+before the first frame) and the message's frame count in that trip. A receiver accepts a
+frame only if its value is newer than the last it accepted for that message (else
+`replayed`) and at most {TRIP_WINDOW} trips or {COUNTER_WINDOW} frames ahead (else
+`out_of_window`, until {RESYNC_FRAMES} such frames in a row resynchronise it). Receivers
+persist what they accepted every {CHECKPOINT_S:g} s and on exit, so a frame recorded on an
+earlier drive is rejected after any restart. State: `freshness-ROLE.json` under
+`${STATE_ENV}` (default `~/.local/state/dms`). `dms replay` signs with a one-off key
+unless `--bus-key`: replay logs hold no frame valid on a live bus.
+"""
+
 
 _MSGPACK_TYPES = {0xCC: "u8", 0xCD: "u16", 0xCE: "u32", 0xD0: "i8", 0xD1: "i16", 0xD2: "i32"}
 
@@ -66,6 +157,8 @@ def _signal_row(signal: Signal, value_at: int, msgpack_type: int) -> str:
 def catalog_markdown(catalog: Iterable[MessageSpec] = CATALOG) -> str:
     parts = [
         _INTRO,
+        _supervision(),
+        "## Messages\n",
         "| message | CAN ID | period | sender | auth | bytes plain | bytes keyed |",
         "|---|---|---|---|---|---|---|",
     ]
@@ -110,7 +203,8 @@ def _frame_sentence(spec: MessageSpec) -> str:
         keyed = layout_of(spec, True)
         text += (
             f" On a keyed bus {keyed.size} bytes: the same body, {_bytes(keyed.padding)} of "
-            f"padding, the freshness value at {keyed.freshness_at} and the MAC at {keyed.mac_at}."
+            f"padding, the freshness value at {keyed.freshness_at}, the control MAC at "
+            f"{keyed.mac_at} and the display MAC at {keyed.display_mac_at}."
         )
     return text
 
@@ -120,6 +214,7 @@ def _layout_json(layout: FrameLayout) -> dict[str, Any]:
         "size": layout.size,
         "freshness_at": layout.freshness_at,
         "mac_at": layout.mac_at,
+        "display_mac_at": layout.display_mac_at,
         "offsets": {slot.signal.name: slot.value_at for slot in layout.slots},
     }
 

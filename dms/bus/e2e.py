@@ -92,6 +92,8 @@ class E2ESettings:
 
 
 DEFAULT_E2E = E2ESettings()
+_OK_CHECK = Check.OK
+_VALID = E2EState.VALID
 _OK, _SOME_LOST, _REPEATED, _WRONG = (
     FrameStatus.OK,
     FrameStatus.OK_SOME_LOST,
@@ -129,6 +131,9 @@ class CounterCheck:
         if last is None:
             return self._deliver(counter, t_s, _OK)
         delta = (counter - last) % _COUNTER_MODULUS
+        if delta == 1 and self._candidate is None:  # the usual case, inline
+            self._last, self._last_s = counter, t_s
+            return _OK
         if delta == 0:
             return _REPEATED
         if delta == 1:
@@ -196,14 +201,17 @@ class StreamSupervisor:
         self.state = E2EState.NODATA
 
     def observe(self, check: Check, t_s: float) -> None:
-        self.advance(t_s)
-        if check is Check.OK:
-            if self._cycle_end is None or self.timed_out(t_s):
+        end = self._cycle_end
+        if end is not None and t_s >= end:
+            self.advance(t_s)
+        if check is _OK_CHECK:
+            if end is None or t_s - self.last_ok_s > self.deadline_s:
                 self._cycle_end = t_s + self._period_s / 2  # (re)start the grid on this frame
             self.last_ok_s = t_s
         if self._cycle_end is not None and check > self._best:
             self._best = check
-            if check is Check.OK:
+            # An OK can only move a stream towards VALID: nothing to do when it is there.
+            if check is _OK_CHECK and self.state is not _VALID:
                 self._evaluate()
 
     def advance(self, now_s: float) -> None:
@@ -212,11 +220,14 @@ class StreamSupervisor:
         if end is None or now_s < end:
             return
         closed = int((now_s - end) // self._period_s) + 1
-        self._window.append(self._best)
-        self._window.extend([Check.NO_NEW_DATA] * min(closed - 1, self._longest))
+        best = self._best
+        self._window.append(best)
+        if closed > 1:
+            self._window.extend([Check.NO_NEW_DATA] * min(closed - 1, self._longest))
         self._best = Check.NO_NEW_DATA
         self._cycle_end = end + closed * self._period_s
-        self._evaluate()
+        if closed > 1 or best is not _OK_CHECK or self.state is not _VALID:
+            self._evaluate()  # (a closed OK cycle keeps a VALID stream VALID)
 
     def timed_out(self, now_s: float) -> bool:
         return now_s - self.last_ok_s > self.deadline_s

@@ -1,19 +1,23 @@
 """Supervision of every received message: E2E state machine and deadline, per message.
 
-A node feeds every reception (good or bad) to its :class:`HealthMonitor` and asks, on its
-own monotonic clock, which messages it may act on. See :mod:`dms.bus.e2e` for the rules.
+Every :class:`~dms.bus.receiver.Receiver` feeds each frame it takes (good or bad) to its
+:class:`HealthMonitor` (``receiver.health``); a node asks it, on its own monotonic clock,
+which messages it may act on. See :mod:`dms.bus.e2e` for the rules.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from dms.bus.catalog import CATALOG
 from dms.bus.e2e import DEFAULT_E2E, TIMEOUT_PERIODS, E2ESettings, E2EState, StreamSupervisor
-from dms.bus.receiver import Reception
 from dms.bus.signals import MessageSpec
 from dms.errors import ConfigError
+
+if TYPE_CHECKING:
+    from dms.bus.receiver import Reception
 
 __all__ = ["TIMEOUT_PERIODS", "HealthMonitor"]
 
@@ -30,15 +34,17 @@ class HealthMonitor:
         catalog: Iterable[MessageSpec] = CATALOG,
         e2e: E2ESettings = DEFAULT_E2E,
     ) -> None:
-        self._streams = {
-            spec.name: StreamSupervisor(spec.period_s, start_s, e2e) for spec in catalog
-        }
+        specs = list(catalog)
+        self._streams = {spec.name: StreamSupervisor(spec.period_s, start_s, e2e) for spec in specs}
+        self._by_id = {spec.can_id: self._streams[spec.name] for spec in specs}
 
     def observe(self, reception: Reception) -> None:
-        if reception.spec is not None:
-            stream = self._streams.get(reception.spec.name)
-            if stream is not None:
-                stream.observe(reception.status.check, reception.t_s)
+        stream = self._by_id.get(reception.can_id)
+        if stream is not None:
+            stream.observe(reception.status.check, reception.t_s)
+
+    def supervisor(self, name: str) -> StreamSupervisor:
+        return self._stream(name)
 
     def _stream(self, name: str) -> StreamSupervisor:
         stream = self._streams.get(name)

@@ -9,8 +9,11 @@
                               type byte (0xcc u8, 0xcd u16, 0xce u32, 0xd0 i8, 0xd1 i16,
                               0xd2 i32), then the big-endian raw value
     ...        zero padding   up to the next CAN FD length
-    end - 12   freshness:u32be  } authenticated messages on a keyed bus only:
-    end - 8    mac:8            } HMAC-SHA256(key, data ID:u16be | bytes 2..mac)[:8]
+    end - 24   freshness:u64be  } authenticated messages on a keyed bus only: trip
+                                } counter (high 32 bits) and message counter
+    end - 16   control MAC:8    } BLAKE2s-64 keyed (RFC 7693) over data ID:u16be |
+    end - 8    display MAC:8    } bytes 2..end-16, with the sender's control key, then
+                                } its display key
 
 Any msgpack decoder reads the body (fixed-width integers are valid msgpack), and each
 signal sits at a fixed offset, so a DBC can describe the frame (``dms bus catalog --dbc``)
@@ -30,8 +33,10 @@ __all__ = [
     "CRC_AT",
     "FD_LENGTHS",
     "FRESHNESS_BYTES",
+    "MACS",
     "MAC_BYTES",
     "MAX_FRAME_BYTES",
+    "TRAILER_BYTES",
     "FrameLayout",
     "SignalSlot",
     "fd_length",
@@ -41,8 +46,11 @@ __all__ = [
 CRC_AT = 0
 COUNTER_AT = 2
 BODY_AT = 3
-FRESHNESS_BYTES = 4
+FRESHNESS_BYTES = 8
 MAC_BYTES = 8
+#: The MACs of a keyed frame: control (for the nodes that act on it), display (observers).
+MACS = 2
+TRAILER_BYTES = FRESHNESS_BYTES + MACS * MAC_BYTES
 MAX_FRAME_BYTES = 64
 #: Payload sizes a CAN FD frame can have (its DLC codes); anything else is padded up.
 FD_LENGTHS = (0, 1, 2, 3, 4, 5, 6, 7, 8, 12, 16, 20, 24, 32, 48, 64)
@@ -96,17 +104,21 @@ class FrameLayout:
 
     @property
     def freshness_at(self) -> int | None:
-        return self.size - FRESHNESS_BYTES - MAC_BYTES if self.authenticated else None
+        return self.size - TRAILER_BYTES if self.authenticated else None
 
     @property
     def mac_at(self) -> int | None:
+        """Where the MACs start (the control MAC; the display MAC follows it)."""
+        return self.size - MACS * MAC_BYTES if self.authenticated else None
+
+    @property
+    def display_mac_at(self) -> int | None:
         return self.size - MAC_BYTES if self.authenticated else None
 
     @property
     def padding(self) -> int:
         """Zero bytes between the body and the end (or the freshness value)."""
-        trailer = FRESHNESS_BYTES + MAC_BYTES if self.authenticated else 0
-        return self.size - trailer - self.body_end
+        return self.size - (TRAILER_BYTES if self.authenticated else 0) - self.body_end
 
     @property
     def body_struct(self) -> str:
@@ -127,7 +139,7 @@ def layout_of(spec: MessageSpec, authenticated: bool) -> FrameLayout:
         msgpack_type, code, size, signed = _WIRE[signal.raw_type]
         slots.append(SignalSlot(signal, at, msgpack_type, code, size, signed))
         at += 1 + size
-    trailer = FRESHNESS_BYTES + MAC_BYTES if authenticated else 0
+    trailer = TRAILER_BYTES if authenticated else 0
     return FrameLayout(
         spec=spec,
         authenticated=authenticated,

@@ -9,10 +9,14 @@ import can
 
 from dms.bus.catalog import CATALOG
 from dms.bus.codec import FrameCodec
+from dms.bus.freshness import FreshnessStore
+from dms.bus.keys import KeyRing
 from dms.bus.signals import Message, MessageSpec
 from dms.errors import BusError, EncodeError
 
 __all__ = ["FrameSink", "Publisher", "make_frame"]
+
+_COUNTER_MASK = 0xFFFF_FFFF  # the message counter's 32 bits
 
 
 class FrameSink(Protocol):
@@ -34,37 +38,51 @@ def make_frame(can_id: int, data: bytes | bytearray, t_s: float) -> can.Message:
 
 
 class _Outgoing:
-    """One message's codec and where its counter and freshness value stand."""
+    """One message's codec and where its counters stand."""
 
-    __slots__ = ("can_id", "codec", "counter", "freshness")
+    __slots__ = ("can_id", "codec", "counter", "frames", "sender")
 
     def __init__(self, codec: FrameCodec) -> None:
         self.codec = codec
         self.can_id = codec.spec.can_id
+        self.sender = codec.spec.sender
         self.counter = -1  # none sent yet: the first frame carries 0
-        self.freshness = -1
+        self.frames = 0  # this trip's message counter
 
 
 class Publisher:
     """Encodes messages and sends them on a python-can bus.
 
-    Each message has its own 8-bit counter. Authenticated messages carry a 32-bit
-    freshness value: the send time in milliseconds, bumped to stay strictly increasing,
-    so a restarted sender is still fresh to a receiver that remembers the old one.
+    Each message has its own 8-bit E2E counter. On a keyed bus (``keys``: the sending
+    node's key ring) authenticated messages carry both MACs and a freshness value: the
+    sender's trip counter, taken from ``freshness`` when it first sends (a new trip each
+    start, persisted first) and the message's frame count within the trip.
     """
 
     def __init__(
         self,
         bus: FrameSink | None,
-        key: bytes | None = None,
+        keys: KeyRing | None = None,
         catalog: Iterable[MessageSpec] = CATALOG,
+        freshness: FreshnessStore | None = None,
     ) -> None:
         self._bus = bus
-        self._outgoing = {spec.cls: _Outgoing(FrameCodec(spec, key)) for spec in catalog}
+        self._outgoing = {
+            spec.cls: _Outgoing(FrameCodec(spec, keys.mac_keys(spec.sender) if keys else None))
+            for spec in catalog
+        }
+        self._freshness = freshness if freshness is not None else FreshnessStore()
+        self._trips: dict[str, int] = {}  # sender -> this publisher's trip
         self.sent = 0
 
     def encode(self, message: Message, t_s: float) -> can.Message:
-        """The next frame for ``message`` (advances its counter and freshness)."""
+        """The next frame for ``message`` (advances its counters)."""
+        can_id, data = self.encode_payload(message)
+        return make_frame(can_id, data, t_s)
+
+    def encode_payload(self, message: Message) -> tuple[int, bytes]:
+        """(CAN ID, payload) of the next frame for ``message``, as :meth:`encode` without
+        the python-can message around it."""
         outgoing = self._outgoing.get(type(message))
         if outgoing is None:
             name = type(message).__name__
@@ -72,11 +90,21 @@ class Publisher:
         counter = (outgoing.counter + 1) & 0xFF
         freshness = 0
         if outgoing.codec.authenticated:
-            freshness = max(outgoing.freshness + 1, int(t_s * 1000.0))
-            outgoing.freshness = freshness
-        data = outgoing.codec.encode(message, counter, freshness)  # keeps the low 32 bits
+            trip = self._trips.get(outgoing.sender)
+            if trip is None or outgoing.frames >= _COUNTER_MASK:
+                trip = self._new_trip(outgoing.sender)
+            outgoing.frames += 1
+            freshness = trip << 32 | outgoing.frames
+        data = outgoing.codec.encode(message, counter, freshness)
         outgoing.counter = counter
-        return make_frame(outgoing.can_id, data, t_s)
+        return outgoing.can_id, data
+
+    def _new_trip(self, sender: str) -> int:
+        trip = self._trips[sender] = self._freshness.next_trip(sender)
+        for outgoing in self._outgoing.values():
+            if outgoing.sender == sender:
+                outgoing.frames = 0
+        return trip
 
     def send(self, message: Message, t_s: float) -> can.Message:
         """Encode ``message`` and put it on the bus; returns the frame sent."""

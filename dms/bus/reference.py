@@ -1,5 +1,5 @@
 """The reference codec: the frame layout of :mod:`dms.bus.layout` written out signal by
-signal, with a stock msgpack decoder for the body and :mod:`hmac` for the MAC.
+signal, with a stock msgpack decoder for the body and :mod:`hashlib`'s keyed BLAKE2s for the MACs.
 
 It is slow and plain on purpose (as cantools keeps a plain codec beside its fast one):
 :class:`~dms.bus.codec.FrameCodec` is tested against it, byte for byte and value for value.
@@ -14,28 +14,36 @@ from typing import Any
 import msgpack
 
 from dms.bus.codec import Parsed, profile5_crc
-from dms.bus.layout import COUNTER_AT, FD_LENGTHS, FrameLayout, layout_of
+from dms.bus.keys import MacKeys
+from dms.bus.layout import (
+    COUNTER_AT,
+    FD_LENGTHS,
+    FRESHNESS_BYTES,
+    MAC_BYTES,
+    FrameLayout,
+    layout_of,
+)
 from dms.bus.signals import Message, MessageSpec, Signal
 from dms.bus.status import FrameStatus
 
 __all__ = ["reference_decode", "reference_encode"]
 
 
-def _layout(spec: MessageSpec, key: bytes | None) -> FrameLayout:
-    return layout_of(spec, spec.authenticated and key is not None)
+def _layout(spec: MessageSpec, keys: MacKeys | None) -> FrameLayout:
+    return layout_of(spec, spec.authenticated and keys is not None)
 
 
 def _mac(key: bytes, spec: MessageSpec, covered: bytes) -> bytes:
     data_id = spec.can_id.to_bytes(2, "big")
-    return hmac.new(key, data_id + covered, hashlib.sha256).digest()[:8]
+    return hashlib.blake2s(data_id + covered, key=key, digest_size=MAC_BYTES).digest()
 
 
 def reference_encode(
-    message: Message, counter: int, freshness: int = 0, key: bytes | None = None
+    message: Message, counter: int, freshness: int = 0, keys: MacKeys | None = None
 ) -> bytes:
-    """The frame of ``message``, built field by field."""
+    """The frame of ``message``, built field by field (``keys``: both of the sender's)."""
     spec = message.SPEC
-    layout = _layout(spec, key)
+    layout = _layout(spec, keys)
     frame = bytearray(layout.size)
     frame[COUNTER_AT] = counter
     at = COUNTER_AT + 1
@@ -46,9 +54,12 @@ def reference_encode(
         frame[slot.value_at : slot.value_at + slot.size] = raw.to_bytes(
             slot.size, "big", signed=slot.signed
         )
-    if layout.freshness_at is not None and layout.mac_at is not None and key is not None:
-        frame[layout.freshness_at : layout.mac_at] = freshness.to_bytes(4, "big")
-        frame[layout.mac_at :] = _mac(key, spec, bytes(frame[2 : layout.mac_at]))
+    fresh_at, macs_at = layout.freshness_at, layout.mac_at
+    if fresh_at is not None and macs_at is not None and keys is not None:
+        assert keys.control is not None and keys.display is not None
+        frame[fresh_at : fresh_at + FRESHNESS_BYTES] = freshness.to_bytes(FRESHNESS_BYTES, "big")
+        covered = bytes(frame[2:macs_at])
+        frame[macs_at:] = _mac(keys.control, spec, covered) + _mac(keys.display, spec, covered)
     crc = profile5_crc(bytes(frame), spec.can_id)
     frame[0], frame[1] = crc & 0xFF, crc >> 8
     return bytes(frame)
@@ -60,9 +71,10 @@ def _raw_number(signal: Signal, value: Any) -> float:
     return float(value) if signal.kind == "float" else int(value)
 
 
-def reference_decode(spec: MessageSpec, data: bytes, key: bytes | None = None) -> Parsed:
-    """(status, message, counter, freshness) of a frame, checked and decoded step by step."""
-    layout = _layout(spec, key)
+def reference_decode(spec: MessageSpec, data: bytes, keys: MacKeys | None = None) -> Parsed:
+    """(status, message, counter, freshness) of a frame, checked and decoded step by step;
+    the control MAC is verified when ``keys`` hold the control key, else the display MAC."""
+    layout = _layout(spec, keys)
     if layout.authenticated and len(data) == layout_of(spec, False).size != layout.size:
         return (FrameStatus.MAC_FAILURE, None, -1, -1)  # a plain frame where a MAC is due
     if len(data) < layout.size or len(data) not in FD_LENGTHS or any(data[layout.size :]):
@@ -71,10 +83,16 @@ def reference_decode(spec: MessageSpec, data: bytes, key: bytes | None = None) -
     if profile5_crc(data, spec.can_id) != int.from_bytes(data[0:2], "little"):
         return (FrameStatus.CRC_ERROR, None, -1, -1)
     freshness = -1
-    if layout.freshness_at is not None and layout.mac_at is not None and key is not None:
-        if not hmac.compare_digest(_mac(key, spec, data[2 : layout.mac_at]), data[layout.mac_at :]):
+    at, macs_at = layout.freshness_at, layout.mac_at
+    if at is not None and macs_at is not None and keys is not None:
+        key, mac_at = keys.control, macs_at
+        if key is None:
+            key, mac_at = keys.display, macs_at + MAC_BYTES
+        if key is None or not hmac.compare_digest(
+            _mac(key, spec, data[2:macs_at]), data[mac_at : mac_at + MAC_BYTES]
+        ):
             return (FrameStatus.MAC_FAILURE, None, -1, -1)
-        freshness = int.from_bytes(data[layout.freshness_at : layout.mac_at], "big")
+        freshness = int.from_bytes(data[at : at + FRESHNESS_BYTES], "big")
     counter = data[COUNTER_AT]
     body = data[COUNTER_AT + 1 : layout.body_end]
     malformed: Parsed = (FrameStatus.MALFORMED, None, -1, -1)

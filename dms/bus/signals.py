@@ -31,6 +31,7 @@ __all__ = [
     "UNIT_SUFFIXES",
     "Message",
     "MessageSpec",
+    "Sender",
     "Signal",
     "SignalKind",
     "bitfield",
@@ -40,6 +41,9 @@ __all__ = [
     "message",
     "scaled",
 ]
+
+#: Who sends messages: the camera module, the ECU, the vehicle.
+Sender = Literal["dms", "ecu", "vehicle"]
 
 SignalKind = Literal["float", "int", "bool", "enum", "flags"]
 
@@ -205,7 +209,7 @@ class MessageSpec:
     name: str
     can_id: int
     period_ms: int
-    sender: str
+    sender: Sender
     authenticated: bool
     signals: tuple[Signal, ...]
     cls: type[Message]
@@ -314,7 +318,7 @@ def _compile_saturated(spec: MessageSpec) -> Callable[..., Any]:
     frozen_default=True, field_specifiers=(scaled, integer, flag, enumerated, bitfield)
 )
 def message(
-    *, name: str, can_id: int, period_ms: int, sender: str, authenticated: bool = True
+    *, name: str, can_id: int, period_ms: int, sender: Sender, authenticated: bool = True
 ) -> Callable[[type[M]], type[M]]:
     """Turn a class of signal fields into a frozen, slotted message dataclass with a ``SPEC``."""
     if not 0 <= can_id <= 0x7FF:

@@ -30,19 +30,17 @@ class FrameStatus(str, enum.Enum):
     WRONG_SEQUENCE = "wrong_sequence"  # counter backwards or too far ahead: not delivered
     CRC_ERROR = "crc_error"
     MAC_FAILURE = "mac_failure"
-    REPLAYED = "replayed"  # authentic, but its freshness value is outside the window
+    REPLAYED = "replayed"  # authentic, but its freshness value is not newer: a replay
+    OUT_OF_WINDOW = "out_of_window"  # authentic and newer, but too far ahead (see freshness)
     UNKNOWN_ID = "unknown_id"
     MALFORMED = "malformed"  # wrong length, or not this message's msgpack layout
     OUT_OF_RANGE = "out_of_range"
-    OVER_BUDGET = "over_budget"  # more frames on this ID than its period allows: dropped
+    OVER_BUDGET = "over_budget"  # valid, but its sender exceeds its rate budget: dropped
 
-    @property
-    def delivered(self) -> bool:
-        return self in _DELIVERED
-
-    @property
-    def check(self) -> Check:
-        return _CHECK[self]
+    #: whether the frame's data is delivered (set per member below: read for every frame)
+    delivered: bool
+    #: what the frame tells the E2E state machine
+    check: Check
 
 
 _DELIVERED = frozenset((FrameStatus.OK, FrameStatus.OK_SOME_LOST))
@@ -55,3 +53,6 @@ _CHECK = {
     FrameStatus.UNKNOWN_ID: Check.NO_NEW_DATA,
     FrameStatus.OVER_BUDGET: Check.NO_NEW_DATA,
 }
+for _status in FrameStatus:
+    _status.delivered = _status in _DELIVERED
+    _status.check = _CHECK[_status]

@@ -1,10 +1,11 @@
-"""``dms bus``: catalog, dump, record, play and demo."""
+"""``dms bus``: catalog, dump, record, play, keys, flood and demo."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import secrets
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -16,9 +17,11 @@ import can
 from dms.bus import (
     CATALOG,
     FrameStatus,
+    KeyRing,
     Publisher,
     Receiver,
-    load_key,
+    load_keys,
+    load_master,
     open_bus,
     play,
     read_frames,
@@ -28,8 +31,9 @@ from dms.bus.docs import catalog_json, catalog_markdown
 from dms.bus.dump import message_values, reception_json, reception_line
 from dms.bus.examples import example_messages
 from dms.bus.inbox import Inbox
-from dms.bus.keys import MIN_KEY_BYTES
+from dms.bus.keys import KEY_ENV, ROLES, SENDERS
 from dms.bus.logfile import MAX_GAP_S
+from dms.cli.key_args import add_key_argument
 from dms.clock import now_s
 from dms.errors import ConfigError
 
@@ -64,8 +68,21 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     dump.add_argument("--json", action="store_true", help="one JSON object per frame")
     dump.add_argument("--seconds", type=float, help="stop listening after this long")
     dump.add_argument("--count", type=int, help="stop after this many frames")
-    _key_argument(dump)
+    add_key_argument(dump)
     dump.set_defaults(run=_dump)
+
+    keys = sub.add_parser(
+        "keys",
+        help="derive one node's key ring from the master secret",
+        description="Writes the keys a node of ROLE holds, derived from the master secret "
+        f"(--key-file or ${KEY_ENV}), to a file only its user can read. Give a node its "
+        "ring instead of the master: a cluster's ring verifies every frame and can sign "
+        "none that a node acts on.",
+    )
+    keys.add_argument("--role", required=True, choices=ROLES)
+    keys.add_argument("-o", "--output", required=True, metavar="FILE", help="the ring file")
+    keys.add_argument("--key-file", metavar="FILE", help=f"the master secret (default: ${KEY_ENV})")
+    keys.set_defaults(run=_keys)
 
     rec = sub.add_parser("record", help="record a bus to a log file")
     rec.add_argument("--bus", metavar="SPEC", required=True)
@@ -86,16 +103,26 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     pl.set_defaults(run=_play)
 
+    junk = sub.add_parser(
+        "flood",
+        help="flood a bus with junk frames, to see how the nodes cope (your own bench only)",
+    )
+    junk.add_argument("--bus", metavar="SPEC", required=True)
+    junk.add_argument("--rate", type=float, default=10_000.0, help="junk frames a second")
+    junk.add_argument("--seconds", type=float, default=10.0)
+    junk.add_argument(
+        "--malformed",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also N datagrams that are no CAN frame at all (udp_multicast)",
+    )
+    junk.add_argument("--seed", type=int, default=0)
+    junk.set_defaults(run=_flood)
+
     demo = sub.add_parser("demo", help="send one message of every catalog entry and decode it")
     demo.add_argument("--bus", metavar="SPEC", default="virtual:dms-demo")
     demo.set_defaults(run=_demo)
-
-
-def _key_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--key-file",
-        help="hex bus key for authenticated frames (default: $DMS_BUS_KEY; none: plain frames)",
-    )
 
 
 def _catalog(args: argparse.Namespace) -> int:
@@ -143,7 +170,14 @@ def _listen(inbox: Inbox, seconds: float | None, count: int | None) -> Iterator[
 
 
 def _dump(args: argparse.Namespace) -> int:
-    receiver = Receiver(key=load_key(args.key_file))
+    keys = load_keys("cluster", args.key_file)
+    receiver = Receiver(keys=keys)  # a tool: freshness in memory, nothing persisted
+    verifying = (
+        "verifying every frame's display MAC (cluster keys)"
+        if keys is not None
+        else "no key: frames are not authenticated"
+    )
+    print(f"bus dump: {verifying}", file=sys.stderr)
     receive_errors = 0
     if args.bus:
         with open_bus(args.bus) as bus:
@@ -208,16 +242,46 @@ def _play(args: argparse.Namespace) -> int:
     return 0
 
 
+def _flood(args: argparse.Namespace) -> int:
+    from dms.bus.flood import flood
+
+    if not (0 < args.rate <= 1e6 and 0 < args.seconds <= 86_400 and args.malformed >= 0):
+        raise ConfigError("--rate must be 0-1e6 frames/s, --seconds 0-86400, --malformed >= 0")
+    sent = flood(args.bus, args.rate, args.seconds, malformed=args.malformed, seed=args.seed)
+    extra = f" and {args.malformed} malformed datagrams" if args.malformed else ""
+    print(f"sent {sent} junk frames{extra} on {args.bus}", file=sys.stderr)
+    return 0
+
+
+def _keys(args: argparse.Namespace) -> int:
+    master = load_master(args.key_file)
+    if master is None:
+        raise ConfigError(f"no master secret: give --key-file FILE or set ${KEY_ENV}")
+    ring = KeyRing.from_master(master, args.role)
+    path = Path(args.output)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as out:
+            out.write(ring.to_text())
+    except OSError as exc:
+        raise ConfigError(f"cannot write the key ring {path}: {exc}") from exc
+    held = ", ".join(f"{kind.value}.{sender}" for kind, sender in ring.keys)
+    print(f"wrote the {args.role} key ring ({held}) to {path}", file=sys.stderr)
+    return 0
+
+
 def _demo(args: argparse.Namespace) -> int:
     """Encode one message of every entry, send it, receive it, decode it, print a table."""
-    key = load_key() or os.urandom(MIN_KEY_BYTES)  # an ephemeral key shows the MACs at work
+    master = load_master() or secrets.token_bytes(32)  # a one-off key shows the MACs at work
     with open_bus(args.bus) as sender_bus, open_bus(args.bus) as receiver_bus:
-        publisher = Publisher(sender_bus, key=key)
-        receiver = Receiver(key=key)
+        publishers: dict[str, Publisher] = {  # each message from its own sender's ring
+            role: Publisher(sender_bus, KeyRing.from_master(master, role)) for role in SENDERS
+        }
+        receiver = Receiver(keys=KeyRing.from_master(master, "cluster"))
         rows: list[tuple[str, ...]] = []
         t0 = now_s()
         for message in example_messages():
-            sent = publisher.send(message, t0)
+            sent = publishers[message.SPEC.sender].send(message, t0)
             frame = Inbox(receiver_bus).wait(1.0)
             if frame is None:
                 rows.append((message.SPEC.name, f"0x{sent.arbitration_id:03X}", "-", "lost", ""))

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 
 import can
 
-from dms.bus import open_bus
+from dms.bus import KeyRing, open_bus
+from dms.bus.freshness import FreshnessStore
 from dms.clock import now_s
 from dms.display import display_available
 from dms.scenario.runner import Replay, ReplayResult
@@ -83,7 +84,7 @@ class _ReplaySession:
         self.app = app
         self.replay = make()
         self.listener = open_bus(self.replay.spec)
-        self.view = BusView(self.listener)
+        self.view = BusView(self.listener, keys=self.replay.cluster_keys)
         self.source = f"replay: {self.replay.scenario.path.name}"
 
     def step(self) -> None:
@@ -131,7 +132,7 @@ class _ReplaySession:
             self.listener.shutdown()
             self.replay = self.make()
             self.listener = open_bus(self.replay.spec)
-            self.view = BusView(self.listener)
+            self.view = BusView(self.listener, keys=self.replay.cluster_keys)
         while not self.replay.done and self.replay.t_s < target_s:
             self.step()
 
@@ -144,12 +145,19 @@ class _ReplaySession:
         self.listener.shutdown()
 
 
-def show_bus(bus: can.BusABC, args: argparse.Namespace, *, key: bytes | None, source: str) -> int:
+def show_bus(
+    bus: can.BusABC,
+    args: argparse.Namespace,
+    *,
+    keys: KeyRing | None,
+    freshness: FreshnessStore | None = None,
+    source: str,
+) -> int:
     """A standalone HUD on a live bus; returns the number of frames it decoded."""
     from hud.view import BusView
 
     app = make_app(args, Path("out/hud"), f"dms - {source}")
-    view = BusView(bus, key=key, start_s=now_s())
+    view = BusView(bus, keys=keys, freshness=freshness, start_s=now_s())
     start = time.monotonic()
     try:
         while args.seconds is None or time.monotonic() - start < args.seconds:

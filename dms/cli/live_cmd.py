@@ -13,10 +13,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dms.bus import Publisher, load_key, open_bus
+from dms.bus import Publisher, load_master, open_bus
 from dms.cli.cabin_args import add_cabin_arguments, cabin_from
 from dms.cli.event_log import print_events
 from dms.cli.hud_runner import add_hud_arguments, make_app, show_bus
+from dms.cli.key_args import add_key_argument, node_keys
 from dms.clock import now_s
 from dms.driver_state.monitor import MonitorSettings
 from dms.errors import ConfigError
@@ -51,7 +52,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     hud = commands.add_parser("hud", help="the instrument cluster for a bus fed by other processes")
     hud.add_argument("--bus", metavar="SPEC", required=True)
     hud.add_argument("--seconds", type=float, help="close after this long")
-    hud.add_argument("--key-file", help="hex bus key (default: $DMS_BUS_KEY)")
+    add_key_argument(hud)
     add_hud_arguments(hud)
     hud.set_defaults(run=_hud)
 
@@ -68,7 +69,7 @@ def _camera_arguments(parser: argparse.ArgumentParser, *, scenario: bool = False
         )
     parser.add_argument("--seconds", type=float, help="stop after this long")
     parser.add_argument("--model", help="face model file (default: resolved)")
-    parser.add_argument("--key-file", help="hex bus key (default: $DMS_BUS_KEY)")
+    add_key_argument(parser)
     add_cabin_arguments(parser, over="a scenario's" if scenario else "")
 
 
@@ -95,7 +96,7 @@ def _live(args: argparse.Namespace) -> int:
     session = LiveSession(
         opener,
         bus_spec=args.bus,
-        key=load_key(args.key_file),
+        master=load_master(args.key_file),
         speed_kph=args.speed_kph,
         seconds=args.seconds,
         model=args.model,
@@ -124,12 +125,16 @@ def _live(args: argparse.Namespace) -> int:
 
 
 def _sensor(args: argparse.Namespace) -> int:
-    key = load_key(args.key_file)
+    node = node_keys(args, "dms")
     scenario = _scenario(args)
     cabin = cabin_from(args, scenario.cabin if scenario is not None else None)
-    with open_bus(args.bus) as bus:
+    with open_bus(args.bus) as bus, contextlib.closing(node):
         module = CameraModule(
-            Publisher(bus, key=key), listen=bus, key=key, monitor=MonitorSettings(cabin=cabin)
+            Publisher(bus, node.keys, freshness=node.freshness),
+            listen=bus,
+            keys=node.keys,
+            freshness=node.freshness,
+            monitor=MonitorSettings(cabin=cabin),
         )
         if scenario is not None:
             return _synthetic_sensor(args, dataclasses.replace(scenario, cabin=cabin), module)
@@ -218,9 +223,11 @@ def _synthetic_sensor(args: argparse.Namespace, scenario: Scenario, module: Came
 
 
 def _hud(args: argparse.Namespace) -> int:
-    key = load_key(args.key_file)
-    with open_bus(args.bus) as bus:
-        frames = show_bus(bus, args, key=key, source=f"bus: {args.bus}")
+    node = node_keys(args, "cluster")
+    with open_bus(args.bus) as bus, contextlib.closing(node):
+        frames = show_bus(
+            bus, args, keys=node.keys, freshness=node.freshness, source=f"bus: {args.bus}"
+        )
     print(f"hud: decoded {frames} frames from {args.bus}")
     return 0
 

@@ -15,7 +15,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from dms.bus import Publisher, open_bus, open_log_writer, record
+from dms.bus import KeyRing, Publisher, open_bus, open_log_writer, record
+from dms.bus.freshness import FreshnessStore
+from dms.bus.keys import ROLES
 from dms.cli.event_log import print_events as show_events
 from dms.clock import now_s
 from dms.driver_state.cabin import Cabin
@@ -69,7 +71,7 @@ class LiveSession:
         open_source: Callable[[], FrameSource],
         *,
         bus_spec: str | None = None,
-        key: bytes | None = None,
+        master: bytes | None = None,
         speed_kph: float = 100.0,
         seconds: float | None = None,
         model: str | None = None,
@@ -81,16 +83,20 @@ class LiveSession:
         give_up_after: int | None = None,
     ) -> None:
         self.spec = bus_spec or f"loopback:live-{uuid.uuid4().hex[:12]}"
-        self._key = key
+        # A live drive: every node its own key ring and persisted freshness state.
+        self._rings = {role: KeyRing.from_master(master, role) for role in ROLES} if master else {}
+        self._stores = {role: FreshnessStore.for_role(role) for role in ROLES} if master else {}
+        keys, stores = self._rings.get, self._stores.get
         self._stack = contextlib.ExitStack()
         stack = self._stack
         stack.enter_context(_recording(self.spec, log_path))
         module_bus, ecu_bus, car_bus = (stack.enter_context(open_bus(self.spec)) for _ in range(3))
         cabin = cabin or Cabin()
         module = CameraModule(
-            Publisher(module_bus, key=key),
+            Publisher(module_bus, keys("dms"), freshness=stores("dms")),
             listen=module_bus,
-            key=key,
+            keys=keys("dms"),
+            freshness=stores("dms"),
             monitor=MonitorSettings(cabin=cabin),
             on_state=(lambda state, _: show_events(state.events, "sensor"))
             if print_events
@@ -106,11 +112,23 @@ class LiveSession:
             give_up_after=give_up_after,
         )
         self._ecu = EcuNode(
-            ecu_bus, Publisher(ecu_bus, key=key), key=key, cabin=cabin, start_s=now_s()
+            ecu_bus,
+            Publisher(ecu_bus, keys("ecu"), freshness=stores("ecu")),
+            keys=keys("ecu"),
+            freshness=stores("ecu"),
+            cabin=cabin,
+            start_s=now_s(),
         )
         self._controls = DriverControls(target_speed_mps=speed_kph * KPH)
         vehicle = BuiltinVehicle(speed_mps=self._controls.target_speed_mps)
-        self._car = SimNode(vehicle, car_bus, Publisher(car_bus, key=key), key=key)
+        self._car = SimNode(
+            vehicle,
+            car_bus,
+            Publisher(car_bus, keys("vehicle"), freshness=stores("vehicle")),
+            keys=keys("vehicle"),
+            freshness=stores("vehicle"),
+            start_s=now_s(),
+        )
         self._print_events = print_events
         self.started_s = now_s()
         self._log = log
@@ -139,6 +157,8 @@ class LiveSession:
         self.camera.stop()
         self._stop_car.set()
         self._car_thread.join(timeout=5.0)
+        for store in self._stores.values():
+            store.save()
         self._stack.close()
 
     @property
@@ -185,7 +205,8 @@ class LiveSession:
         from hud.view import BusView
 
         with open_bus(self.spec) as bus:
-            view = BusView(bus, key=self._key, start_s=now_s())
+            cluster = self._rings.get("cluster"), self._stores.get("cluster")
+            view = BusView(bus, keys=cluster[0], freshness=cluster[1], start_s=now_s())
             while not self.camera.finished.is_set() and not self.car_failed:
                 now = now_s()
                 view.poll(now)

@@ -5,15 +5,16 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import functools
+import secrets
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from dms.bus import load_key
+from dms.bus import load_master
 from dms.cli.cabin_args import add_cabin_arguments, cabin_from
 from dms.cli.hud_runner import add_hud_arguments, show_replay
 from dms.cli.sim_args import add_simulator_arguments, simulator_options
-from dms.errors import ScenarioError
+from dms.errors import ConfigError, ScenarioError
 from dms.scenario.loader import load_scenario
 from dms.scenario.model import Scenario
 from dms.scenario.report import write_report
@@ -45,7 +46,16 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     replay.add_argument("--realtime", action="store_true", help="pace the replay to the wall clock")
     replay.add_argument(
-        "--key-file", help="hex key for authenticated frames (default: $DMS_BUS_KEY)"
+        "--key-file",
+        help="authenticate frames: a master secret, hex (default: $DMS_BUS_KEY). The replay "
+        "signs with a one-off key derived from nothing, so its frames are never valid on "
+        "a live bus; --bus-key signs with this key instead",
+    )
+    replay.add_argument(
+        "--bus-key",
+        action="store_true",
+        help="sign with the bus key itself (for a cluster on a live bus); freshness then "
+        "comes from the persisted trip counters, so the frames are fresh once",
     )
     replay.add_argument(
         "--hud",
@@ -64,7 +74,12 @@ def _replay(args: argparse.Namespace) -> int:
         dataclasses.replace(scenario, cabin=cabin_from(args, scenario.cabin))
         for scenario in _load_all(args.scenarios)
     ]
-    key = load_key(args.key_file)
+    master = load_master(args.key_file)
+    if args.bus_key and master is None:
+        raise ConfigError("--bus-key needs a key: --key-file FILE or $DMS_BUS_KEY")
+    if master is not None and not args.bus_key:
+        master = secrets.token_bytes(32)  # this run's own: its logs hold no live frames
+        print("replay: frames signed with a one-off key (--bus-key: the bus key)", file=sys.stderr)
     options = simulator_options(args)
     several = len(scenarios) > 1
     failed = 0
@@ -83,7 +98,8 @@ def _replay(args: argparse.Namespace) -> int:
                 simulator=args.sim,
                 bus_spec=args.bus,
                 log_path=log,
-                key=key,
+                master=master,
+                persist_freshness=args.bus_key,
                 options=options,
             )
             result = show_replay(make, args, report_dir)
@@ -93,7 +109,8 @@ def _replay(args: argparse.Namespace) -> int:
                 simulator=args.sim,
                 bus_spec=args.bus,
                 log_path=log,
-                key=key,
+                master=master,
+                persist_freshness=args.bus_key,
                 realtime=args.realtime,
                 progress=_progress(scenario),
                 options=options,

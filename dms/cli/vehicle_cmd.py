@@ -12,9 +12,10 @@ import sys
 import time
 from collections.abc import Callable
 
-from dms.bus import Publisher, load_key, open_bus
+from dms.bus import Publisher, open_bus
 from dms.cli.cabin_args import add_cabin_arguments, cabin_from
 from dms.cli.event_log import print_events
+from dms.cli.key_args import add_key_argument, node_keys
 from dms.cli.sim_args import add_simulator_arguments, simulator_options
 from dms.clock import now_s
 from dms.units import KPH
@@ -34,7 +35,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     ecu.add_argument("--bus", metavar="SPEC", required=True)
     ecu.add_argument("--seconds", type=float, help="stop after this long (default: Ctrl-C)")
-    ecu.add_argument("--key-file", help="hex bus key (default: $DMS_BUS_KEY)")
+    add_key_argument(ecu)
     add_cabin_arguments(ecu)
     ecu.set_defaults(run=_ecu)
 
@@ -44,7 +45,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     sim.add_argument("--bus", metavar="SPEC", required=True)
     sim.add_argument("--speed-kph", type=float, default=100.0, help="the driver's cruising speed")
     sim.add_argument("--seconds", type=float, help="stop after this long (default: Ctrl-C)")
-    sim.add_argument("--key-file", help="hex bus key (default: $DMS_BUS_KEY)")
+    add_key_argument(sim)
     add_simulator_arguments(sim, default="builtin")
     sim.set_defaults(run=_sim)
 
@@ -62,12 +63,13 @@ def run_paced(step: Callable[[float], object], period_s: float, seconds: float |
 
 
 def _ecu(args: argparse.Namespace) -> int:
-    key = load_key(args.key_file)
-    with open_bus(args.bus) as bus:
+    security = node_keys(args, "ecu")
+    with open_bus(args.bus) as bus, contextlib.closing(security):
         node = EcuNode(
             bus,
-            Publisher(bus, key=key),
-            key=key,
+            Publisher(bus, security.keys, freshness=security.freshness),
+            keys=security.keys,
+            freshness=security.freshness,
             cabin=cabin_from(args),
             start_s=now_s(),
             on_arrival=True,
@@ -86,14 +88,21 @@ def _ecu(args: argparse.Namespace) -> int:
 
 
 def _sim(args: argparse.Namespace) -> int:
-    key = load_key(args.key_file)
+    security = node_keys(args, "vehicle")
     controls = DriverControls(target_speed_mps=args.speed_kph * KPH)
     vehicle = make_vehicle(
         args.sim, speed_mps=controls.target_speed_mps, options=simulator_options(args)
     )
     try:
-        with open_bus(args.bus) as bus:
-            node = SimNode(vehicle, bus, Publisher(bus, key=key), key=key, start_s=now_s())
+        with open_bus(args.bus) as bus, contextlib.closing(security):
+            node = SimNode(
+                vehicle,
+                bus,
+                Publisher(bus, security.keys, freshness=security.freshness),
+                keys=security.keys,
+                freshness=security.freshness,
+                start_s=now_s(),
+            )
             with contextlib.suppress(KeyboardInterrupt):
                 run_paced(lambda t_s: node.step(t_s, controls), 0.01, args.seconds)
     finally:

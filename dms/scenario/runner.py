@@ -33,7 +33,9 @@ from dms.bus import (
     open_log_writer,
 )
 from dms.bus.enums import MrmState
+from dms.bus.freshness import FreshnessStore
 from dms.bus.inbox import Inbox
+from dms.bus.keys import ROLES, KeyRing
 from dms.driver_state.monitor import MonitorSettings
 from dms.events import Event
 from dms.scenario.behaviour import build_ground_truth, sensor_rng
@@ -103,10 +105,12 @@ class _BusObserver:
     log, when there is one, records what it hears (as a CAN logger on the bus would: no
     frame a fault kept off the bus, corrupted frames as they arrived)."""
 
-    def __init__(self, bus: can.BusABC, key: bytes | None, log: can.Listener | None = None) -> None:
+    def __init__(
+        self, bus: can.BusABC, keys: KeyRing | None, log: can.Listener | None = None
+    ) -> None:
         self._inbox = Inbox(bus)
         self._log = log
-        self.receiver = Receiver(key=key)
+        self.receiver = Receiver(keys=keys)
         self.samples: list[Sample] = []
         self._next_sample = 0.0
         self._latest: dict[type, object] = {}
@@ -185,9 +189,13 @@ class Replay:
         simulator: str | None = None,
         bus_spec: str | None = None,
         log_path: Path | None = None,
-        key: bytes | None = None,
+        master: bytes | None = None,
+        persist_freshness: bool = False,
         options: SimulatorOptions | None = None,
     ) -> None:
+        """``master``: the bus's master secret (``None``: a plain bus); every node derives
+        its own key ring from it. Freshness state stays in memory unless
+        ``persist_freshness`` (a replay signing with the live bus key)."""
         self.scenario = scenario
         self.simulator = simulator or scenario.vehicle.sim
         self.spec = bus_spec or f"loopback:replay-{uuid.uuid4().hex[:12]}"
@@ -215,15 +223,36 @@ class Replay:
             raise
         # The camera module's frames pass a faulty link only where the scenario breaks it.
         link = FaultyLink(module_bus, scenario) if FaultyLink.needed(scenario) else module_bus
+        rings = {role: KeyRing.from_master(master, role) for role in ROLES} if master else {}
+        self._stores = {
+            role: FreshnessStore.for_role(role) if persist_freshness else FreshnessStore()
+            for role in ROLES
+        }
+        keys, stores = rings.get, self._stores.__getitem__
         self._module = CameraModule(
-            Publisher(link, key=key),
+            Publisher(link, keys("dms"), freshness=stores("dms")),
             listen=module_bus,
-            key=key,
+            keys=keys("dms"),
+            freshness=stores("dms"),
             monitor=MonitorSettings(cabin=scenario.cabin),
         )
-        self._ecu = EcuNode(ecu_bus, Publisher(ecu_bus, key=key), key=key, cabin=scenario.cabin)
-        self._sim = SimNode(vehicle, vehicle_bus, Publisher(vehicle_bus, key=key), key=key)
-        self._observer = _BusObserver(observer_bus, key, log=logger)
+        self._ecu = EcuNode(
+            ecu_bus,
+            Publisher(ecu_bus, keys("ecu"), freshness=stores("ecu")),
+            keys=keys("ecu"),
+            freshness=stores("ecu"),
+            cabin=scenario.cabin,
+        )
+        self._sim = SimNode(
+            vehicle,
+            vehicle_bus,
+            Publisher(vehicle_bus, keys("vehicle"), freshness=stores("vehicle")),
+            keys=keys("vehicle"),
+            freshness=stores("vehicle"),
+        )
+        #: the cluster's ring: what a HUD on this replay needs to verify every frame
+        self.cluster_keys = rings.get("cluster")
+        self._observer = _BusObserver(observer_bus, self.cluster_keys, log=logger)
         self.frame_index = 0  # the next frame to run
         # of the current chunk of frames; None where the camera delivered none
         self._features: list[FaceFeatures | None] = []
@@ -301,6 +330,8 @@ class Replay:
         self._observer.poll(end_s)
         self._observer.drain()
         self._stack.close()
+        for store in self._stores.values():
+            store.save()
         wall_s = time.perf_counter() - self._started
         events = sorted(self.events, key=lambda event: event.t_s)
         return ReplayResult(
@@ -321,7 +352,8 @@ def run_scenario(
     simulator: str | None = None,
     bus_spec: str | None = None,
     log_path: Path | None = None,
-    key: bytes | None = None,
+    master: bytes | None = None,
+    persist_freshness: bool = False,
     realtime: bool = False,
     progress: Callable[[float], None] | None = None,
     options: SimulatorOptions | None = None,
@@ -332,7 +364,8 @@ def run_scenario(
         simulator=simulator,
         bus_spec=bus_spec,
         log_path=log_path,
-        key=key,
+        master=master,
+        persist_freshness=persist_freshness,
         options=options,
     )
     started = time.perf_counter()

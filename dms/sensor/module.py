@@ -23,7 +23,9 @@ from dms.bus import (
     VehState,
 )
 from dms.bus.enums import DmsFault, DmsState
+from dms.bus.freshness import FreshnessStore
 from dms.bus.inbox import Inbox
+from dms.bus.keys import KeyRing
 from dms.bus.schedule import PeriodicSchedule
 from dms.driver_state.monitor import DriverMonitor, DriverState, MonitorSettings
 from dms.driver_state.types import Event
@@ -45,14 +47,15 @@ class CameraModule:
         publisher: Publisher,
         listen: can.BusABC | None = None,
         *,
-        key: bytes | None = None,
+        keys: KeyRing | None = None,
+        freshness: FreshnessStore | None = None,
         monitor: MonitorSettings | None = None,
         features: FeatureSettings | None = None,
         on_state: Callable[[DriverState, FaceFeatures], None] | None = None,
     ) -> None:
         self._publisher = publisher
         self.inbox = Inbox(listen, VehState) if listen is not None else None
-        self._receiver = Receiver(key=key)
+        self._receiver = Receiver(keys=keys, freshness=freshness)
         self._extractor = FeatureExtractor(features)
         self._monitor = DriverMonitor(monitor)
         self._on_state = on_state

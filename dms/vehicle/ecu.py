@@ -16,13 +16,14 @@ from dms.bus import (
     DmsDrowsiness,
     DmsStatus,
     EcuMrm,
-    HealthMonitor,
     Message,
     Publisher,
     Receiver,
     VehState,
 )
+from dms.bus.freshness import FreshnessStore
 from dms.bus.inbox import Inbox
+from dms.bus.keys import KeyRing
 from dms.bus.schedule import PeriodicSchedule
 from dms.driver_state.cabin import Cabin
 from dms.vehicle.policy import EcuInputs, EcuOutputs, EcuPolicy, EcuSettings
@@ -42,7 +43,8 @@ class EcuNode:
         bus: can.BusABC,
         publisher: Publisher,
         *,
-        key: bytes | None = None,
+        keys: KeyRing | None = None,
+        freshness: FreshnessStore | None = None,
         settings: EcuSettings | None = None,
         cabin: Cabin | None = None,
         start_s: float = 0.0,
@@ -50,8 +52,8 @@ class EcuNode:
     ) -> None:
         self.inbox = Inbox(bus, DmsDistraction, DmsDrowsiness, DmsStatus, VehState)
         self._publisher = publisher
-        self._receiver = Receiver(key=key)
-        self._health = HealthMonitor(start_s)
+        self._receiver = Receiver(keys=keys, freshness=freshness, start_s=start_s)
+        self._health = self._receiver.health
         self._policy = EcuPolicy(settings, cabin)
         self._latest: dict[type[Message], Message] = {}
         self._schedule = PeriodicSchedule()
@@ -65,7 +67,6 @@ class EcuNode:
         dms = False
         for frame in self.inbox.drain():
             reception = self._receiver.receive_can(frame, t_s)
-            self._health.observe(reception)
             dms = dms or reception.name in DMS_WATCHED
             if reception.message is not None:
                 self._latest[type(reception.message)] = reception.message

@@ -7,9 +7,11 @@ from dataclasses import replace
 
 import can
 
-from dms.bus import EcuMrm, HealthMonitor, Publisher, Receiver, VehState
+from dms.bus import EcuMrm, Publisher, Receiver, VehState
 from dms.bus.enums import MrmState
+from dms.bus.freshness import FreshnessStore
 from dms.bus.inbox import Inbox
+from dms.bus.keys import KeyRing
 from dms.bus.schedule import PeriodicSchedule
 from dms.vehicle.model import DriverControls, MrmCommand, Vehicle, VehicleStatus
 
@@ -38,14 +40,15 @@ class SimNode:
         bus: can.BusABC,
         publisher: Publisher,
         *,
-        key: bytes | None = None,
+        keys: KeyRing | None = None,
+        freshness: FreshnessStore | None = None,
         start_s: float = 0.0,
     ) -> None:
         self.vehicle = vehicle
         self.inbox = Inbox(bus, EcuMrm)
         self._publisher = publisher
-        self._receiver = Receiver(key=key)
-        self._health = HealthMonitor(start_s)
+        self._receiver = Receiver(keys=keys, freshness=freshness, start_s=start_s)
+        self._health = self._receiver.health
         self._schedule = PeriodicSchedule()
         self._command = MrmCommand()
         self._last_t: float | None = None
@@ -75,7 +78,6 @@ class SimNode:
     def _take_commands(self, t_s: float, controls: DriverControls) -> None:
         for frame in self.inbox.drain():
             reception = self._receiver.receive_can(frame, t_s)
-            self._health.observe(reception)
             message = reception.message
             if isinstance(message, EcuMrm) and self._health.valid(_MRM, t_s):
                 command = MrmCommand.from_message(message)

@@ -44,6 +44,17 @@ class BusPanel:
         )
         colour = COLOURS["level2"] if state.bus.failures else COLOURS["ok"]
         text(surface, fonts, failures, (area.x + 12, area.y + area.h - 24), size=20, colour=colour)
+        verified = "MACs verified" if state.bus.keyed else "plain bus: not authenticated"
+        colour = COLOURS["ok"] if state.bus.keyed else COLOURS["dim"]
+        text(
+            surface,
+            fonts,
+            verified,
+            (area.x + area.w - 12, area.y + 8),
+            size=20,
+            colour=colour,
+            anchor="topright",
+        )
 
 
 class PrivacyMark:

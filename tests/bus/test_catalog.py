@@ -50,7 +50,7 @@ def test_committed_docs_match_the_catalog() -> None:
 def test_a_range_the_raw_type_cannot_hold_is_refused_at_declaration() -> None:
     with pytest.raises(ConfigError, match=r"Bad\.angle_deg: range \[-360, 360\] .* i8 cannot hold"):
 
-        @message(name="Bad", can_id=0x7F0, period_ms=100, sender="test")
+        @message(name="Bad", can_id=0x7F0, period_ms=100, sender="dms")
         class Bad(Message):
             angle_deg: float = scaled(-360, 360, factor=0.1, raw="i8")
 
@@ -58,7 +58,7 @@ def test_a_range_the_raw_type_cannot_hold_is_refused_at_declaration() -> None:
 def test_a_scaled_signal_without_a_unit_suffix_is_refused() -> None:
     with pytest.raises(ConfigError, match=r"Bad\.angle: a scaled signal needs a unit suffix"):
 
-        @message(name="Bad", can_id=0x7F0, period_ms=100, sender="test")
+        @message(name="Bad", can_id=0x7F0, period_ms=100, sender="dms")
         class Bad(Message):
             angle: float = scaled(-90, 90, factor=0.1, raw="i16")
 
@@ -66,6 +66,6 @@ def test_a_scaled_signal_without_a_unit_suffix_is_refused() -> None:
 def test_an_extended_id_is_refused() -> None:
     with pytest.raises(ConfigError, match="not an 11-bit identifier"):
 
-        @message(name="Bad", can_id=0x800, period_ms=100, sender="test")
+        @message(name="Bad", can_id=0x800, period_ms=100, sender="dms")
         class Bad(Message):
             on: bool = flag()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import binascii
 import dataclasses
 import hashlib
-import hmac
 import math
 
 import msgpack
@@ -23,12 +22,13 @@ from dms.bus import (
     VehState,
 )
 from dms.bus.examples import example_messages
+from dms.bus.keys import MacKeys
 from dms.bus.layout import FD_LENGTHS, MAX_FRAME_BYTES
 from dms.bus.reference import reference_decode, reference_encode
 from dms.errors import EncodeError
 from tests.bus.strategies import anywhere, extreme, messages
 
-KEY = bytes(range(32))
+KEY = MacKeys(control=bytes(range(32)), display=bytes(range(32, 64)))
 SPECS = {spec.name: spec for spec in CATALOG}
 EXAMPLES = {message.SPEC.name: message for message in example_messages()}
 FACE = next(m for m in example_messages() if isinstance(m, DmsFaceState))
@@ -36,18 +36,18 @@ VEH = next(m for m in example_messages() if isinstance(m, VehState))
 AUTH_SPECS = [spec for spec in CATALOG if spec.authenticated]
 
 
-def codec_for(spec: MessageSpec, key: bytes | None) -> FrameCodec:
+def codec_for(spec: MessageSpec, key: MacKeys | None) -> FrameCodec:
     return FrameCodec(spec, key)
 
 
 @pytest.mark.parametrize("key", [None, KEY], ids=["plain", "auth"])
 @pytest.mark.parametrize("name", list(SPECS))
-def test_round_trip_over_the_whole_range_at_fixed_offsets(name: str, key: bytes | None) -> None:
+def test_round_trip_over_the_whole_range_at_fixed_offsets(name: str, key: MacKeys | None) -> None:
     spec = SPECS[name]
     codec = codec_for(spec, key)
     layout = codec.layout
 
-    @given(messages(spec), st.integers(0, 255), st.integers(0, 2**32 - 1))
+    @given(messages(spec), st.integers(0, 255), st.integers(0, 2**64 - 1))
     def round_trip(message: Message, counter: int, freshness: int) -> None:
         frame = codec.encode(message, counter, freshness)
         assert len(frame) in FD_LENGTHS and len(frame) == layout.size
@@ -96,7 +96,7 @@ def test_values_between_raw_steps_come_back_within_half_a_step(name: str) -> Non
 def test_every_frame_fits_can_fd_at_the_range_extremes(name: str, top: bool) -> None:
     spec = SPECS[name]
     codec = codec_for(spec, KEY)
-    frame = codec.encode(extreme(spec, top), counter=255, freshness=2**32 - 1)
+    frame = codec.encode(extreme(spec, top), counter=255, freshness=2**64 - 1)
     assert len(frame) <= MAX_FRAME_BYTES
     status, decoded, _, _ = codec.parse(frame)
     assert status is FrameStatus.OK
@@ -105,7 +105,7 @@ def test_every_frame_fits_can_fd_at_the_range_extremes(name: str, top: bool) -> 
 
 def test_plain_frame_layout_is_profile5_header_then_body() -> None:
     message = EXAMPLES["DMS_FaceState"]
-    frame = codec_for(message.SPEC, KEY).encode(message, counter=7)  # never authenticated
+    frame = codec_for(message.SPEC, None).encode(message, counter=7)
     assert frame[2] == 7
     crc = binascii.crc_hqx(frame[2:] + bytes([0x00, 0x01]), 0xFFFF)  # data ID 0x100, low first
     assert frame[0:2] == crc.to_bytes(2, "little")
@@ -116,15 +116,49 @@ def test_plain_frame_layout_is_profile5_header_then_body() -> None:
     assert raw[8] == round(message.head_yaw_deg * 10)  # type: ignore[attr-defined]
 
 
-def test_authenticated_frame_layout_ends_with_freshness_and_truncated_hmac() -> None:
+def test_authenticated_frame_layout_ends_with_freshness_and_two_macs() -> None:
     message = EXAMPLES["VEH_State"]
-    frame = codec_for(message.SPEC, KEY).encode(message, counter=200, freshness=0x01020304)
+    freshness = 0x0000_0007_0102_0304  # trip 7, frame 0x01020304
+    frame = codec_for(message.SPEC, KEY).encode(message, counter=200, freshness=freshness)
     assert frame[2] == 200
-    assert frame[-12:-8] == bytes([1, 2, 3, 4])
-    can_id = (0x200).to_bytes(2, "big")
-    assert frame[-8:] == hmac.new(KEY, can_id + frame[2:-8], hashlib.sha256).digest()[:8]
+    assert frame[-24:-16] == bytes([0, 0, 0, 7, 1, 2, 3, 4])
+    covered = (0x200).to_bytes(2, "big") + frame[2:-16]
+    assert KEY.control is not None and KEY.display is not None
+    assert frame[-16:-8] == hashlib.blake2s(covered, key=KEY.control, digest_size=8).digest()
+    assert frame[-8:] == hashlib.blake2s(covered, key=KEY.display, digest_size=8).digest()
     crc = binascii.crc_hqx(frame[2:] + bytes([0x00, 0x02]), 0xFFFF)
     assert frame[0:2] == crc.to_bytes(2, "little")
+
+
+@pytest.mark.parametrize("held", ["control", "display"])
+def test_a_node_verifies_the_mac_of_the_key_it_holds(held: str) -> None:
+    message = EXAMPLES["ECU_Mrm"]
+    frame = bytearray(codec_for(message.SPEC, KEY).encode(message, counter=1, freshness=5))
+    verifier = codec_for(
+        message.SPEC, KEY._replace(**{"display" if held == "control" else "control": None})
+    )
+    reference = KEY._replace(**{"display" if held == "control" else "control": None})
+    assert verifier.parse(bytes(frame))[0] is FrameStatus.OK
+    other = -1 if held == "control" else -9  # spoil the MAC this node does not check
+    frame[other] ^= 0xFF
+    frame = bytearray(with_crc(message.SPEC, frame))
+    assert verifier.parse(bytes(frame))[0] is FrameStatus.OK
+    assert reference_decode(message.SPEC, bytes(frame), reference)[0] is FrameStatus.OK
+    mine = -9 if held == "control" else -1
+    frame[mine] ^= 0xFF
+    frame = bytearray(with_crc(message.SPEC, frame))
+    assert verifier.parse(bytes(frame))[0] is FrameStatus.MAC_FAILURE
+    assert reference_decode(message.SPEC, bytes(frame), reference)[0] is FrameStatus.MAC_FAILURE
+
+
+def test_a_node_without_the_senders_keys_cannot_sign_or_verify() -> None:
+    message = EXAMPLES["ECU_Mrm"]
+    frame = codec_for(message.SPEC, KEY).encode(message, counter=1)
+    blind = codec_for(message.SPEC, MacKeys(None, None))
+    assert blind.authenticated
+    assert blind.parse(frame)[0] is FrameStatus.MAC_FAILURE
+    with pytest.raises(EncodeError, match="no keys to sign"):
+        blind.encode(message, 1)
 
 
 def test_a_message_without_a_key_is_sent_plain() -> None:
@@ -138,7 +172,7 @@ def test_a_message_without_a_key_is_sent_plain() -> None:
 
 @pytest.mark.parametrize("key", [None, KEY], ids=["plain", "auth"])
 @pytest.mark.parametrize("name", list(SPECS))
-def test_every_single_bit_flip_is_detected(name: str, key: bytes | None) -> None:
+def test_every_single_bit_flip_is_detected(name: str, key: MacKeys | None) -> None:
     spec = SPECS[name]
     codec = codec_for(spec, key)
     frame = codec.encode(EXAMPLES[name], counter=42, freshness=123456)
@@ -153,7 +187,7 @@ def test_every_single_bit_flip_is_detected(name: str, key: bytes | None) -> None
 @pytest.mark.parametrize("key", [None, KEY], ids=["plain", "auth"])
 @given(data=st.binary(max_size=80), name=st.sampled_from(list(SPECS)))
 def test_random_bytes_are_rejected_without_raising(
-    key: bytes | None, data: bytes, name: str
+    key: MacKeys | None, data: bytes, name: str
 ) -> None:
     status, decoded, _, _ = codec_for(SPECS[name], key).parse(data)
     assert status is not FrameStatus.OK
@@ -205,9 +239,9 @@ def test_bodies_off_the_layout_or_out_of_range_are_dropped(
 
 @pytest.mark.parametrize("key", [None, KEY], ids=["plain", "auth"])
 def test_more_can_fd_padding_is_tolerated_and_a_cut_frame_is_malformed(
-    key: bytes | None,
+    key: MacKeys | None,
 ) -> None:
-    message = EXAMPLES["DMS_Distraction"]
+    message = EXAMPLES["DMS_Status"]  # 16 bytes plain, 48 keyed: room to pad
     codec = codec_for(message.SPEC, key)
     frame = codec.encode(message, counter=3, freshness=99)
     longer = next(n for n in FD_LENGTHS if n > len(frame))

@@ -15,12 +15,13 @@ from cantools.autosar.end_to_end import apply_profile5_crc, check_profile5_crc
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dms.bus import CATALOG, FrameCodec, FrameStatus, Message, Receiver, read_frames
+from dms.bus import CATALOG, FrameCodec, FrameStatus, Message, MessageSpec, Receiver, read_frames
 from dms.bus.dbc import catalog_dbc
 from dms.cli import main
 from dms.scenario.loader import load_scenario
 from dms.scenario.runner import run_scenario
 from tests.bus.strategies import messages
+from tests.keys import ring, signing
 
 KEY = bytes(range(100, 132))
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
@@ -30,7 +31,7 @@ SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 def replay_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A keyed replay recorded to BLF: every message, every state of a sleeping driver."""
     log = tmp_path_factory.mktemp("dbc") / "sleep.blf"
-    run_scenario(load_scenario(SCENARIOS / "sleep.yaml"), log_path=log, key=KEY)
+    run_scenario(load_scenario(SCENARIOS / "sleep.yaml"), log_path=log, master=KEY)
     return log
 
 
@@ -44,10 +45,12 @@ def _database(tmp_path: Path, *extra: str) -> cantools.database.can.Database:
 
 @pytest.mark.parametrize("key", [None, KEY], ids=["plain", "keyed"])
 @pytest.mark.parametrize("spec", CATALOG, ids=lambda spec: spec.name)
-def test_the_e2e_crc_is_profile5_as_cantools_computes_it(spec: object, key: bytes | None) -> None:
-    codec = FrameCodec(spec, key)  # type: ignore[arg-type]
+def test_the_e2e_crc_is_profile5_as_cantools_computes_it(
+    spec: MessageSpec, key: bytes | None
+) -> None:
+    codec = FrameCodec(spec, signing(spec.sender, key) if key else None)
 
-    @given(messages(codec.spec), st.integers(0, 255), st.integers(0, 2**32 - 1))
+    @given(messages(codec.spec), st.integers(0, 255), st.integers(0, 2**64 - 1))
     def agrees(message: Message, counter: int, freshness: int) -> None:
         frame = codec.encode(message, counter, freshness)
         assert check_profile5_crc(frame, codec.spec.can_id) is True
@@ -90,7 +93,7 @@ def test_cantools_decodes_every_frame_of_a_replay_log_as_bus_dump_does(
     assert main(["bus", "dump", str(replay_log), "--json", "--key-file", str(key_file)]) == 0
     dumped = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     database = _database(tmp_path, "--keyed")
-    receiver = Receiver(key=KEY)
+    receiver = Receiver(keys=ring("cluster", KEY))
     frames = list(read_frames(replay_log))
     assert len(frames) == len(dumped) > 5000
     seen = set()
@@ -149,7 +152,9 @@ def test_the_keyed_dbc_places_freshness_and_mac_at_the_end(tmp_path: Path) -> No
     plain = catalog_dbc()
     assert "SecOC_MAC" not in plain
     mac = keyed.get_signal_by_name("SecOC_MAC")
+    display = keyed.get_signal_by_name("SecOC_DisplayMAC")
     freshness = keyed.get_signal_by_name("SecOC_Freshness")
-    assert keyed.length == 32
-    assert (mac.start, mac.length) == ((32 - 8) * 8 + 7, 64)
-    assert (freshness.start, freshness.length) == ((32 - 12) * 8 + 7, 32)
+    assert keyed.length == 48
+    assert (display.start, display.length) == ((48 - 8) * 8 + 7, 64)
+    assert (mac.start, mac.length) == ((48 - 16) * 8 + 7, 64)
+    assert (freshness.start, freshness.length) == ((48 - 24) * 8 + 7, 64)

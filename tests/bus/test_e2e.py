@@ -17,18 +17,18 @@ from dms.bus import DmsStatus, FrameStatus, HealthMonitor, Publisher, Receiver, 
 from dms.bus.e2e import E2ESettings, E2EState
 from dms.bus.publisher import make_frame
 from dms.errors import ConfigError
+from tests.keys import ring
 from tests.messages import ACTIVE
 
-KEY = bytes(range(7, 39))
 PERIOD = DmsStatus.SPEC.period_s
 NAME = DmsStatus.SPEC.name
 CAN_ID = DmsStatus.SPEC.can_id
 
 
-def genuine(n: int, key: bytes | None = None) -> list[tuple[float, bytes, float]]:
+def genuine(n: int, keyed: bool = False) -> list[tuple[float, bytes, float]]:
     """(send time, frame data, marker) of ``n`` DMS_Status frames, 100 ms apart; the
     marker (``face_lost_s``) tells each frame apart."""
-    publisher = Publisher(None, key=key)
+    publisher = Publisher(None, ring("dms") if keyed else None)
     out = []
     for k in range(n):
         marker = round(k * 0.01, 2)
@@ -43,7 +43,7 @@ def attacks(draw: st.DrawFn) -> tuple[bool, list[tuple[float, bytes]], list[floa
     """A keyed or plain stream of 60 genuine frames (single losses, adjacent swaps) with
     junk, replays of earlier genuine frames and bit flips between them."""
     keyed = draw(st.booleans())
-    stream = genuine(60, KEY if keyed else None)
+    stream = genuine(60, keyed)
     rng = random.Random(draw(st.integers(0, 2**32 - 1)))
     arrivals: list[tuple[float, bytes]] = []
     sent: list[float] = []
@@ -85,7 +85,7 @@ def test_what_is_delivered_is_always_a_subsequence_of_the_genuine_stream(
 ) -> None:
     keyed, arrivals, sent = case
     every_genuine = [marker for _, _, marker in genuine(60)]
-    receiver = Receiver(key=KEY if keyed else None)
+    receiver = Receiver(keys=ring("ecu") if keyed else None)
     delivered = []
     for t, data in arrivals:
         message = receiver.receive_can(make_frame(CAN_ID, data, t), t).message

@@ -8,16 +8,15 @@ from pathlib import Path
 import can
 import pytest
 
-from dms.bus import Publisher, Receiver, open_bus, open_log_writer, play, read_frames, record
+from dms.bus import Receiver, open_bus, open_log_writer, play, read_frames, record
 from dms.bus.examples import example_messages
 from dms.bus.status import FrameStatus
 from dms.errors import BusError, ConfigError
-
-KEY = bytes(range(16, 48))
+from tests.keys import EverySender, ring
 
 
 def published(count: int) -> list[can.Message]:
-    publisher = Publisher(None, key=KEY)
+    publisher = EverySender()
     messages = example_messages()
     return [
         publisher.encode(messages[i % len(messages)], t_s=1_700_000_000.0 + i * 0.01)
@@ -50,7 +49,7 @@ def test_a_written_log_reads_back_the_same_frames_with_their_spacing(
     assert all(same_frame(a, b, fd_flag=keeps_fd) for a, b in zip(frames, back, strict=True))
     spacing = [b.timestamp - back[0].timestamp for b in back]
     assert spacing == pytest.approx([i * 0.01 for i in range(40)], abs=1e-3)
-    receiver = Receiver(key=KEY)
+    receiver = Receiver(keys=ring("cluster"))
     assert {receiver.receive_can(frame).status for frame in back} == {FrameStatus.OK}
 
 

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from dms.bus import Publisher, open_log_writer
+from dms.bus import open_log_writer
 from dms.bus.examples import example_messages
 from dms.cli import main
+from tests.keys import EverySender
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -27,7 +28,7 @@ def test_catalog_json_lists_every_message_with_physical_ranges(
     catalog = json.loads(capsys.readouterr().out)
     face = next(m for m in catalog["messages"] if m["name"] == "DMS_FaceState")
     assert face["can_id"] == 0x100
-    assert face["authenticated"] is False
+    assert face["authenticated"] is True  # a safety message like every other
     yaw = next(s for s in face["signals"] if s["name"] == "head_yaw_deg")
     assert (yaw["unit"], yaw["factor"], yaw["offset"], yaw["min"], yaw["max"]) == (
         "deg",
@@ -47,7 +48,7 @@ def test_catalog_json_lists_every_message_with_physical_ranges(
 
 
 def write_log(path: Path, key: bytes | None, corrupt_index: int | None = None) -> int:
-    publisher = Publisher(None, key=key)
+    publisher = EverySender(master=key)
     writer = open_log_writer(path)
     frames = [publisher.encode(m, t_s=10.0 + i * 0.01) for i, m in enumerate(example_messages())]
     if corrupt_index is not None:
@@ -89,7 +90,7 @@ def test_dump_with_the_key_verifies_macs(tmp_path: Path) -> None:
     wrong_file.write_text(bytes(16).hex())
     wrong = run("bus", "dump", str(path), "--json", "--key-file", str(wrong_file))
     statuses = [json.loads(line)["status"] for line in wrong.stdout.splitlines()]
-    assert statuses.count("mac_failure") == 7  # all but the plain DMS_FaceState
+    assert statuses.count("mac_failure") == 8  # every message is authenticated
 
 
 def test_dump_text_reads_like_candump(tmp_path: Path) -> None:

@@ -18,9 +18,9 @@ from dms.vehicle.builtin import BuiltinSettings, BuiltinVehicle
 from dms.vehicle.ecu import EcuNode
 from dms.vehicle.model import DriverControls, MrmCommand
 from dms.vehicle.sim import LOST_COMMAND_DECEL_MPS2, SimNode
+from tests.keys import ring, signing
 from tests.messages import ACTIVE, ALERT, CAR, ON_ROAD
 
-KEY = bytes(range(40, 72))
 STATUS, DISTRACTION, DROWSINESS = ACTIVE, ON_ROAD, ALERT
 
 
@@ -70,8 +70,8 @@ def test_a_cut_stream_is_dms_unavailable_within_three_periods(
     buses: tuple[FrameSink, can.BusABC],
 ) -> None:
     dms_bus, ecu_bus = buses
-    ecu = EcuNode(ecu_bus, Publisher(ecu_bus, key=KEY), key=KEY)
-    dms = Publisher(dms_bus, key=KEY)
+    ecu = EcuNode(ecu_bus, Publisher(ecu_bus, ring("ecu")), keys=ring("ecu"))
+    dms = Publisher(dms_bus, ring("dms"))
     assert all(ok for _, ok in run(ecu, dms, 0.0, 2.0))
     cut = run(ecu, dms, 2.0, 1.0, send=False)
     # The last 100 ms messages went out at 1.9 s: three periods later, at 2.2 s, it is gone.
@@ -84,10 +84,10 @@ def test_forged_and_corrupt_frames_among_genuine_ones_change_nothing(
     buses: tuple[FrameSink, can.BusABC],
 ) -> None:
     dms_bus, ecu_bus = buses
-    ecu = EcuNode(ecu_bus, Publisher(ecu_bus, key=KEY), key=KEY)
-    dms = Publisher(dms_bus, key=KEY)
-    forger = Publisher(dms_bus, key=bytes(32))  # right layout, wrong key
-    codec = FrameCodec(DmsStatus.SPEC, KEY)
+    ecu = EcuNode(ecu_bus, Publisher(ecu_bus, ring("ecu")), keys=ring("ecu"))
+    dms = Publisher(dms_bus, ring("dms"))
+    forger = Publisher(dms_bus, ring("dms", master=bytes(32)))  # right layout, wrong key
+    codec = FrameCodec(DmsStatus.SPEC, signing("dms"))
     trace = run(ecu, dms, 0.0, 1.0)
     for k in range(40):  # 4 s, junk at 4 frames/s between the genuine ones
         t = round(1.0 + k * 0.1, 3)
@@ -118,10 +118,10 @@ def test_a_stream_whose_own_frames_fail_is_unavailable_within_three_periods(
     buses: tuple[FrameSink, can.BusABC],
 ) -> None:
     dms_bus, ecu_bus = buses
-    ecu = EcuNode(ecu_bus, Publisher(ecu_bus, key=KEY), key=KEY)
-    dms = Publisher(dms_bus, key=KEY)
+    ecu = EcuNode(ecu_bus, Publisher(ecu_bus, ring("ecu")), keys=ring("ecu"))
+    dms = Publisher(dms_bus, ring("dms"))
     run(ecu, dms, 0.0, 1.0)
-    broken = run(ecu, Publisher(Corrupting(dms_bus), key=KEY), 1.0, 1.0)
+    broken = run(ecu, Publisher(Corrupting(dms_bus), ring("dms")), 1.0, 1.0)
     # The last good 100 ms messages went out at 0.9 s; two bad cycles and it is INVALID.
     assert 1.0 < first_unavailable(broken) <= 1.2
     assert not any(ok for t, ok in broken if t >= 1.2)
@@ -136,8 +136,8 @@ def test_a_stream_whose_own_frames_fail_is_unavailable_within_three_periods(
 def test_the_ecu_publishes_its_messages_at_their_periods(interface: str) -> None:
     name = f"{interface}:periods-{uuid.uuid4().hex}"
     with open_bus(name) as dms_bus, open_bus(name) as ecu_bus, open_bus(name) as listener:
-        ecu = EcuNode(ecu_bus, Publisher(ecu_bus, key=KEY), key=KEY)
-        run(ecu, Publisher(dms_bus, key=KEY), 0.0, 2.0)
+        ecu = EcuNode(ecu_bus, Publisher(ecu_bus, ring("ecu")), keys=ring("ecu"))
+        run(ecu, Publisher(dms_bus, ring("dms")), 0.0, 2.0)
         names = [frame.arbitration_id for frame in Inbox(listener).drain()]
         names = [i for i in names if i >= 0x0A0 and i <= 0x0A2]
     assert names.count(0x0A0) == 40  # ECU_Mrm every 50 ms
