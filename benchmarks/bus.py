@@ -23,6 +23,7 @@ import timeit
 from collections.abc import Callable
 
 from dms.bus import (
+    BY_ID,
     FrameCodec,
     FrameStatus,
     Inbox,
@@ -94,11 +95,13 @@ def throughput(frames: int, batch: int) -> tuple[float, int, float]:
         start = clock()
         for first in range(0, frames, batch):
             sent_at = clock()
+            t = first // len(messages) * 0.001  # each message at its own rate, in step
             for i in range(first, min(first + batch, frames)):
                 message = messages[i % len(messages)]
-                publishers[message.SPEC.sender].send(message, i * 1e-4)
+                publishers[message.SPEC.sender].send(message, t)
             for frame in inbox.drain():
-                ok += receiver.receive_can(frame, 0.0).status.delivered
+                spec = BY_ID[frame.arbitration_id]
+                ok += receiver.receive_can(frame, t * spec.period_ms).status.delivered
                 latency.append(clock() - sent_at)
         elapsed = clock() - start
     p99_ms = statistics.quantiles(latency, n=100)[98] * 1e3
@@ -116,7 +119,8 @@ def threaded_throughput(frames: int) -> tuple[float, int]:
             t0 = time.time()
             for i in range(frames):
                 message = messages[i % len(messages)]
-                publishers[message.SPEC.sender].send(message, t0 + i * 1e-4)
+                spec = message.SPEC  # stamped as if each message went at its own rate
+                publishers[spec.sender].send(message, t0 + i // len(messages) * spec.period_s)
 
         sender = threading.Thread(target=send)
         start = time.perf_counter()

@@ -202,6 +202,17 @@ class StreamSupervisor:
 
     def observe(self, check: Check, t_s: float) -> None:
         end = self._cycle_end
+        if (  # the steady state, inline: a VALID stream's next good frame, one cycle on
+            check is _OK_CHECK
+            and self._best is _OK_CHECK
+            and self.state is _VALID
+            and end is not None
+            and end <= t_s < end + self._period_s
+        ):
+            self._window.append(_OK_CHECK)
+            self._cycle_end = end + self._period_s
+            self.last_ok_s = t_s
+            return
         if end is not None and t_s >= end:
             self.advance(t_s)
         if check is _OK_CHECK:

@@ -19,6 +19,7 @@ A replay keeps its state in memory: its frames are signed with a one-off key any
 from __future__ import annotations
 
 import json
+import math
 import os
 import tempfile
 from pathlib import Path
@@ -66,7 +67,7 @@ class FreshnessStore:
         self._trips: dict[str, int] = {}
         self._accepted: dict[str, int] = {}
         self._dirty = False
-        self._saved_s: float | None = None
+        self._checkpoint_s = -math.inf  # the next save, on the receiving node's clock
         if path is not None and path.exists():
             self._load(path)
 
@@ -103,11 +104,10 @@ class FreshnessStore:
     def accept(self, message: str, freshness: int, t_s: float) -> None:
         self._accepted[message] = freshness
         self._dirty = True
-        if self._saved_s is None:
-            self._saved_s = t_s
-        elif t_s - self._saved_s >= CHECKPOINT_S:
-            self._saved_s = t_s
-            self.save()
+        if t_s >= self._checkpoint_s:
+            if self._checkpoint_s > -math.inf:
+                self.save()
+            self._checkpoint_s = t_s + CHECKPOINT_S
 
     def save(self) -> None:
         """Write the state (atomically: a crash leaves the old file or the new one)."""
@@ -154,6 +154,7 @@ class FreshnessCheck:
                 if self._in_row < RESYNC_FRAMES:
                     return _OUT_OF_WINDOW
         self._last = freshness
-        self._candidate, self._in_row = None, 0
+        if self._candidate is not None:
+            self._candidate, self._in_row = None, 0
         self._store.accept(self._name, freshness, t_s)
         return None

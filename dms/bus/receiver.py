@@ -50,6 +50,9 @@ class Reception(NamedTuple):
         return self.spec.name if self.spec is not None else f"0x{self.can_id:03X}"
 
 
+_new_reception = tuple.__new__  # Reception(...) without its __new__'s Python frame
+
+
 class _Incoming:
     """One message's codec and the sequence state of its stream."""
 
@@ -148,7 +151,7 @@ class Receiver:
         incoming.stream.observe(status.check, t_s)
         key = incoming.ok_key if status is _OK else (incoming.spec.name, status)
         self._counts[key] = self._counts.get(key, 0) + 1
-        return Reception(t_s, can_id, status, message, incoming.spec)
+        return _new_reception(Reception, (t_s, can_id, status, message, incoming.spec))
 
     def receive_can(self, frame: can.Message, t_s: float | None = None) -> Reception:
         """Classify a python-can frame; 29-bit, remote and error frames are not ours.
