@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Literal, TypeVar
 
 from dms.errors import ConfigError
+from dms.units import UNIT_SUFFIXES, unit_of
 
 if sys.version_info >= (3, 11):
     from typing import dataclass_transform
@@ -59,29 +60,7 @@ RAW_TYPES: dict[str, tuple[int, int]] = {
 }
 
 #: Name suffix -> unit. Longest suffixes first so ``_mps2`` wins over ``_s``-like endings.
-UNIT_SUFFIXES: tuple[tuple[str, str], ...] = (
-    ("_per_min", "1/min"),
-    ("_mps2", "m/s²"),
-    ("_ratio", "1"),
-    ("_prob", "1"),
-    ("_mps", "m/s"),
-    ("_deg", "deg"),
-    ("_pct", "%"),
-    ("_hz", "Hz"),
-    ("_ms", "ms"),
-    ("_s", "s"),
-    ("_m", "m"),
-)
-
 _SIGNAL_KEY = "dms.signal"
-
-
-def unit_of(name: str) -> str:
-    """The unit a signal name declares through its suffix ('' when it has none)."""
-    for suffix, unit in UNIT_SUFFIXES:
-        if name.endswith(suffix):
-            return unit
-    return ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,15 @@ from collections.abc import Sequence
 from typing import Any, NoReturn, cast
 
 from dms import __version__
-from dms.cli import bus_cmd, live_cmd, model_cmd, perception_cmd, replay_cmd, vehicle_cmd
+from dms.cli import (
+    bus_cmd,
+    live_cmd,
+    model_cmd,
+    perception_cmd,
+    replay_cmd,
+    settings_cmd,
+    vehicle_cmd,
+)
 from dms.errors import DmsError
 
 __all__ = ["main"]
@@ -51,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     replay_cmd.register(commands)
     vehicle_cmd.register(commands)
     live_cmd.register(commands)
+    settings_cmd.register(commands)
     return parser
 
 

@@ -18,10 +18,11 @@ from dms.cli.cabin_args import add_cabin_arguments, cabin_from
 from dms.cli.event_log import print_events
 from dms.cli.hud_runner import add_hud_arguments, make_app, show_bus
 from dms.cli.key_args import add_key_argument, node_keys
+from dms.cli.settings_args import add_settings_arguments, settings_from, user_settings
 from dms.clock import now_s
-from dms.driver_state.monitor import MonitorSettings
 from dms.errors import ConfigError
 from dms.sensor.module import CameraModule
+from dms.settings import resolve
 
 if TYPE_CHECKING:
     from dms.scenario.model import Scenario
@@ -71,6 +72,7 @@ def _camera_arguments(parser: argparse.ArgumentParser, *, scenario: bool = False
     parser.add_argument("--model", help="face model file (default: resolved)")
     add_key_argument(parser)
     add_cabin_arguments(parser, over="a scenario's" if scenario else "")
+    add_settings_arguments(parser)
 
 
 def _source_opener(args: argparse.Namespace) -> tuple[Callable[[], FrameSource], str]:
@@ -97,6 +99,7 @@ def _live(args: argparse.Namespace) -> int:
         opener,
         bus_spec=args.bus,
         master=load_master(args.key_file),
+        settings=settings_from(args),
         speed_kph=args.speed_kph,
         seconds=args.seconds,
         model=args.model,
@@ -128,13 +131,16 @@ def _sensor(args: argparse.Namespace) -> int:
     node = node_keys(args, "dms")
     scenario = _scenario(args)
     cabin = cabin_from(args, scenario.cabin if scenario is not None else None)
+    layers = ((scenario.settings if scenario is not None else ()), user_settings(args))
+    settings = resolve(*layers)[0]
     with open_bus(args.bus) as bus, contextlib.closing(node):
         module = CameraModule(
             Publisher(bus, node.keys, freshness=node.freshness),
             listen=bus,
             keys=node.keys,
             freshness=node.freshness,
-            monitor=MonitorSettings(cabin=cabin),
+            monitor=dataclasses.replace(settings.monitor, cabin=cabin),
+            features=settings.features,
         )
         if scenario is not None:
             return _synthetic_sensor(args, dataclasses.replace(scenario, cabin=cabin), module)

@@ -8,6 +8,7 @@ HUD costs) and the caller's, which draws the HUD or waits."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -21,12 +22,12 @@ from dms.bus.keys import ROLES
 from dms.cli.event_log import print_events as show_events
 from dms.clock import now_s
 from dms.driver_state.cabin import Cabin
-from dms.driver_state.monitor import MonitorSettings
 from dms.errors import BusError
 from dms.sensor.live import CameraLoop, LoopStats
 from dms.sensor.module import CameraModule
 from dms.sensor.observation import FaceObservation
 from dms.sensor.sources import Frame, FrameSource
+from dms.settings import DmsSettings
 from dms.units import KPH
 from dms.vehicle.builtin import BuiltinVehicle
 from dms.vehicle.ecu import EcuNode
@@ -72,6 +73,7 @@ class LiveSession:
         *,
         bus_spec: str | None = None,
         master: bytes | None = None,
+        settings: DmsSettings | None = None,
         speed_kph: float = 100.0,
         seconds: float | None = None,
         model: str | None = None,
@@ -92,12 +94,14 @@ class LiveSession:
         stack.enter_context(_recording(self.spec, log_path))
         module_bus, ecu_bus, car_bus = (stack.enter_context(open_bus(self.spec)) for _ in range(3))
         cabin = cabin or Cabin()
+        settings = settings or DmsSettings()
         module = CameraModule(
             Publisher(module_bus, keys("dms"), freshness=stores("dms")),
             listen=module_bus,
             keys=keys("dms"),
             freshness=stores("dms"),
-            monitor=MonitorSettings(cabin=cabin),
+            monitor=dataclasses.replace(settings.monitor, cabin=cabin),
+            features=settings.features,
             on_state=(lambda state, _: show_events(state.events, "sensor"))
             if print_events
             else None,
@@ -116,6 +120,7 @@ class LiveSession:
             Publisher(ecu_bus, keys("ecu"), freshness=stores("ecu")),
             keys=keys("ecu"),
             freshness=stores("ecu"),
+            settings=settings.ecu,
             cabin=cabin,
             start_s=now_s(),
         )

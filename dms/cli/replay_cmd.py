@@ -13,6 +13,7 @@ from pathlib import Path
 from dms.bus import load_master
 from dms.cli.cabin_args import add_cabin_arguments, cabin_from
 from dms.cli.hud_runner import add_hud_arguments, show_replay
+from dms.cli.settings_args import add_settings_arguments, user_settings
 from dms.cli.sim_args import add_simulator_arguments, simulator_options
 from dms.errors import ConfigError, ScenarioError
 from dms.scenario.loader import load_scenario
@@ -65,6 +66,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     add_hud_arguments(replay)
     add_cabin_arguments(replay, over="the scenario's")
+    add_settings_arguments(replay)
     add_simulator_arguments(replay, default=None)
     replay.set_defaults(run=_replay)
 
@@ -74,6 +76,7 @@ def _replay(args: argparse.Namespace) -> int:
         dataclasses.replace(scenario, cabin=cabin_from(args, scenario.cabin))
         for scenario in _load_all(args.scenarios)
     ]
+    settings = user_settings(args)
     master = load_master(args.key_file)
     if args.bus_key and master is None:
         raise ConfigError("--bus-key needs a key: --key-file FILE or $DMS_BUS_KEY")
@@ -100,6 +103,7 @@ def _replay(args: argparse.Namespace) -> int:
                 log_path=log,
                 master=master,
                 persist_freshness=args.bus_key,
+                settings=settings,
                 options=options,
             )
             result = show_replay(make, args, report_dir)
@@ -111,6 +115,7 @@ def _replay(args: argparse.Namespace) -> int:
                 log_path=log,
                 master=master,
                 persist_freshness=args.bus_key,
+                settings=settings,
                 realtime=args.realtime,
                 progress=_progress(scenario),
                 options=options,

@@ -16,6 +16,7 @@ from dms.bus import Publisher, open_bus
 from dms.cli.cabin_args import add_cabin_arguments, cabin_from
 from dms.cli.event_log import print_events
 from dms.cli.key_args import add_key_argument, node_keys
+from dms.cli.settings_args import add_settings_arguments, settings_from
 from dms.cli.sim_args import add_simulator_arguments, simulator_options
 from dms.clock import now_s
 from dms.units import KPH
@@ -36,6 +37,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     ecu.add_argument("--bus", metavar="SPEC", required=True)
     ecu.add_argument("--seconds", type=float, help="stop after this long (default: Ctrl-C)")
     add_key_argument(ecu)
+    add_settings_arguments(ecu)
     add_cabin_arguments(ecu)
     ecu.set_defaults(run=_ecu)
 
@@ -70,6 +72,7 @@ def _ecu(args: argparse.Namespace) -> int:
             Publisher(bus, security.keys, freshness=security.freshness),
             keys=security.keys,
             freshness=security.freshness,
+            settings=settings_from(args).ecu,
             cabin=cabin_from(args),
             start_s=now_s(),
             on_arrival=True,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
 import math
 from collections.abc import Callable
 from pathlib import Path
@@ -11,9 +12,10 @@ from typing import TypeVar
 
 import yaml
 
+from dms import settings
 from dms.bus.enums import GazeZone
 from dms.driver_state.cabin import Cabin
-from dms.errors import ScenarioError
+from dms.errors import ConfigError, ScenarioError
 from dms.events import EventKind
 from dms.scenario.model import (
     Behaviour,
@@ -49,6 +51,7 @@ _TOP_KEYS = (
     "vehicle",
     "timeline",
     "expect",
+    "settings",
 )
 
 
@@ -78,6 +81,8 @@ def load_scenario(path: str | Path) -> Scenario:
         vehicle=attempt(lambda: _vehicle(top.section("vehicle"), duration), VehicleProfile()),
         timeline=_each(problems, timeline, lambda node: _behaviour(path, node, duration)),
         expectations=_each(problems, expect, lambda node: _expectation(path, node, duration)),
+        settings=attempt(lambda: _settings(path, top), ()),
+        sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
     )
     attempt(lambda: top.done(_TOP_KEYS), None)
     problems.check()
@@ -135,6 +140,32 @@ def _sensor(fields: Fields | None, fps: float) -> SensorProfile:
         limit = 450.0 / fps
         raise fields.fail("frame_jitter_ms", f"must stay under {limit:g} ms at {fps:g} frames/s")
     return profile
+
+
+def _settings(path: Path, top: Fields) -> tuple[tuple[str, object, str], ...]:
+    """The ``settings:`` block: ``{section: {name: value}}`` or ``{section.name: value}``,
+    each checked against the settings schema where it stands."""
+    if not top.has("settings"):
+        return ()
+    node = top.node_of("settings")
+    if not isinstance(node, yaml.MappingNode):
+        raise ScenarioError(
+            f"{where(path, node)}: settings: a mapping such as {{eyes: {{sleep_s: 3}}}}"
+        )
+    found: list[tuple[str, object, str]] = []
+    for key_node, value_node in node.value:
+        key = str(key_node.value)
+        if isinstance(value_node, yaml.MappingNode):
+            pairs = [(f"{key}.{k.value}", v) for k, v in value_node.value]
+        else:
+            pairs = [(key, value_node)]
+        for name, value in pairs:
+            found.append((name, yaml.safe_load(yaml.serialize(value)), where(path, value)))
+    try:
+        settings.apply(settings.DmsSettings(), found)
+    except ConfigError as exc:
+        raise ScenarioError(str(exc)) from None
+    return tuple(found)
 
 
 def _cabin(fields: Fields | None) -> Cabin:

@@ -205,6 +205,9 @@ class Scenario:
     vehicle: VehicleProfile = field(default_factory=VehicleProfile)
     timeline: tuple[Behaviour, ...] = ()
     expectations: tuple[Expectation, ...] = ()
+    #: the scenario's own ``settings:`` (SECTION.NAME, value, file:line), checked on load
+    settings: tuple[tuple[str, object, str], ...] = ()
+    sha256: str = ""  # of the file as loaded: a report names exactly what ran
 
     @property
     def frames(self) -> int:

@@ -7,8 +7,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from dms import __version__
 from dms.events import Event, EventKind
 from dms.scenario.runner import ReplayResult
+from dms.settings import effective
 
 __all__ = ["report_dict", "write_report"]
 
@@ -37,6 +39,8 @@ def report_dict(result: ReplayResult) -> dict[str, Any]:
     return {
         "scenario": scenario.name,
         "file": str(scenario.path),
+        "scenario_sha256": scenario.sha256,
+        "dms_version": __version__,
         "simulator": result.simulator,
         "duration_s": scenario.duration_s,
         "fps": scenario.fps,
@@ -57,6 +61,8 @@ def report_dict(result: ReplayResult) -> dict[str, Any]:
             for r in result.expectations
         ],
         "bus": {"frames": sum(by_status.values()), "by_status": dict(by_status)},
+        "settings": effective(result.settings),
+        "settings_sources": {key: str(source) for key, source in result.settings_sources.items()},
     }
 
 

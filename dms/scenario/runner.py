@@ -10,10 +10,11 @@ share nothing but the bus. Faster than real time unless ``realtime``.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,7 +37,6 @@ from dms.bus.enums import MrmState
 from dms.bus.freshness import FreshnessStore
 from dms.bus.inbox import Inbox
 from dms.bus.keys import ROLES, KeyRing
-from dms.driver_state.monitor import MonitorSettings
 from dms.events import Event
 from dms.scenario.behaviour import build_ground_truth, sensor_rng
 from dms.scenario.controls import DriverTimeline, FaultyLink
@@ -45,6 +45,7 @@ from dms.scenario.model import BehaviourKind, Scenario
 from dms.sensor.features import FaceFeatures
 from dms.sensor.module import CameraModule
 from dms.sensor.synthetic import SyntheticFace
+from dms.settings import Assignment, DmsSettings, Source, resolve
 from dms.units import KPH
 from dms.vehicle.ecu import EcuNode
 from dms.vehicle.model import Vehicle
@@ -90,6 +91,9 @@ class ReplayResult:
     bus_counts: Counter[tuple[str, FrameStatus]] = field(default_factory=Counter)
     #: wall time per part of the chain (see :data:`NODES`), bus traffic included
     node_wall_s: dict[str, float] = field(default_factory=dict)
+    #: the effective settings, and where each value that is not a default came from
+    settings: DmsSettings = field(default_factory=DmsSettings)
+    settings_sources: dict[str, Source] = field(default_factory=dict)
 
     @property
     def passed(self) -> bool:
@@ -192,11 +196,14 @@ class Replay:
         master: bytes | None = None,
         persist_freshness: bool = False,
         options: SimulatorOptions | None = None,
+        settings: Sequence[Assignment] = (),
     ) -> None:
         """``master``: the bus's master secret (``None``: a plain bus); every node derives
         its own key ring from it. Freshness state stays in memory unless
-        ``persist_freshness`` (a replay signing with the live bus key)."""
+        ``persist_freshness`` (a replay signing with the live bus key). ``settings`` are
+        the user's (a settings file, ``--set``), applied over the scenario's own."""
         self.scenario = scenario
+        self.settings, self.settings_sources = resolve(scenario.settings, settings)
         self.simulator = simulator or scenario.vehicle.sim
         self.spec = bus_spec or f"loopback:replay-{uuid.uuid4().hex[:12]}"
         self._truth = build_ground_truth(scenario)
@@ -234,13 +241,15 @@ class Replay:
             listen=module_bus,
             keys=keys("dms"),
             freshness=stores("dms"),
-            monitor=MonitorSettings(cabin=scenario.cabin),
+            monitor=dataclasses.replace(self.settings.monitor, cabin=scenario.cabin),
+            features=self.settings.features,
         )
         self._ecu = EcuNode(
             ecu_bus,
             Publisher(ecu_bus, keys("ecu"), freshness=stores("ecu")),
             keys=keys("ecu"),
             freshness=stores("ecu"),
+            settings=self.settings.ecu,
             cabin=scenario.cabin,
         )
         self._sim = SimNode(
@@ -343,6 +352,8 @@ class Replay:
             samples=self._observer.samples,
             bus_counts=self._observer.receiver.counts,
             node_wall_s=dict(self._node_s),
+            settings=self.settings,
+            settings_sources=self.settings_sources,
         )
 
 
@@ -357,6 +368,7 @@ def run_scenario(
     realtime: bool = False,
     progress: Callable[[float], None] | None = None,
     options: SimulatorOptions | None = None,
+    settings: Sequence[Assignment] = (),
 ) -> ReplayResult:
     """Replay ``scenario`` (in ``simulator``, default the scenario's) and check its expectations."""
     replay = Replay(
@@ -367,6 +379,7 @@ def run_scenario(
         master=master,
         persist_freshness=persist_freshness,
         options=options,
+        settings=settings,
     )
     started = time.perf_counter()
     report_every = max(1, replay.frames // 100)
