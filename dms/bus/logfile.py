@@ -9,11 +9,14 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import can
-
-from dms.bus.inbox import Inbox
 from dms.errors import BusError, ConfigError
+
+if TYPE_CHECKING:  # python-can is imported where a log is opened: parsers stay light
+    import can
+
+    from dms.bus.inbox import Inbox
 
 __all__ = [
     "LOG_SUFFIXES",
@@ -36,6 +39,8 @@ def _check_suffix(path: Path) -> None:
 
 def open_log_writer(path: str | Path) -> can.Listener:
     """A python-can logger for ``path``, its format chosen by the suffix. Call ``stop()``."""
+    import can
+
     path = Path(path)
     _check_suffix(path)
     try:
@@ -48,6 +53,8 @@ def open_log_writer(path: str | Path) -> can.Listener:
 
 def read_frames(path: str | Path) -> Iterator[can.Message]:
     """The frames of a bus log, in file order."""
+    import can
+
     path = Path(path)
     _check_suffix(path)
     if not path.is_file():
@@ -79,6 +86,8 @@ def record(
 ) -> int:
     """Write every frame from ``bus`` to ``path`` until ``seconds`` pass or ``stop`` is set.
     Frames the backend could not receive are counted in ``inbox`` (pass one to read it)."""
+    from dms.bus.inbox import Inbox
+
     writer = open_log_writer(path)
     inbox = inbox or Inbox(bus)
     deadline = None if seconds is None else time.monotonic() + seconds
@@ -119,6 +128,8 @@ def play(
     (``speed=0`` sends as fast as possible). A pause longer than ``max_gap_s`` in the log
     (a logger left running, a stamp from another clock) is played as ``max_gap_s``, and a
     stamp that goes backwards as no pause. Returns the number of frames sent."""
+    import can
+
     if not (speed == 0 or (math.isfinite(speed) and speed >= MIN_PLAY_SPEED)):
         raise ConfigError(f"play speed must be 0 (as fast as possible) or >= {MIN_PLAY_SPEED}")
     if not (math.isfinite(max_gap_s) and max_gap_s > 0):

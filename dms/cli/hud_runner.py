@@ -23,22 +23,9 @@ from dms.scenario.runner import Replay, ReplayResult
 if TYPE_CHECKING:  # the HUD (and pygame) load only when a HUD is asked for
     from hud.app import Commands, HudApp
 
-__all__ = ["add_hud_arguments", "make_app", "show_bus", "show_replay"]
+__all__ = ["make_app", "show_bus", "show_replay"]
 
 HEADLESS_SHOT_EVERY_S = 10.0
-
-
-def add_hud_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--screenshot-every",
-        type=float,
-        metavar="SECONDS",
-        help="write a PNG of the HUD this often",
-    )
-    parser.add_argument(
-        "--screenshot-dir", type=Path, metavar="DIR", help="where screenshots go (default: out/...)"
-    )
-    parser.add_argument("--record", type=Path, metavar="OUT.mp4", help="record the HUD to a video")
 
 
 def make_app(args: argparse.Namespace, default_dir: Path, title: str) -> HudApp:

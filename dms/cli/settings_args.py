@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from dms.settings import Assignment, DmsSettings, parse_assignment, read_toml, resolve
+if TYPE_CHECKING:  # the settings pull in every estimator: imported when a command runs
+    from dms.settings import Assignment, DmsSettings
 
 __all__ = ["add_settings_arguments", "settings_from", "user_settings"]
 
@@ -32,6 +34,8 @@ def add_settings_arguments(parser: argparse.ArgumentParser) -> None:
 def user_settings(args: argparse.Namespace) -> list[Assignment]:
     """The settings file's and ``--set``'s assignments, checked now (a bad key stops the
     command before anything runs)."""
+    from dms.settings import parse_assignment, read_toml, resolve
+
     layer: list[Assignment] = []
     if args.settings is not None:
         layer += read_toml(args.settings)
@@ -42,4 +46,6 @@ def user_settings(args: argparse.Namespace) -> list[Assignment]:
 
 def settings_from(args: argparse.Namespace) -> DmsSettings:
     """The effective settings of a command without a scenario (live, sensor, ecu)."""
+    from dms.settings import resolve
+
     return resolve(user_settings(args))[0]

@@ -7,27 +7,14 @@ four processes (or machines), as in a real vehicle. Each keeps its own clock (:m
 from __future__ import annotations
 
 import argparse
-import contextlib
-import sys
-import time
-from collections.abc import Callable
 
-from dms.bus import Publisher, open_bus
-from dms.cli.cabin_args import add_cabin_arguments, cabin_from
-from dms.cli.event_log import print_events
-from dms.cli.key_args import add_key_argument, node_keys
-from dms.cli.settings_args import add_settings_arguments, settings_from
-from dms.cli.sim_args import add_simulator_arguments, simulator_options
-from dms.clock import now_s
-from dms.units import KPH
-from dms.vehicle.ecu import EcuNode
-from dms.vehicle.model import DriverControls
-from dms.vehicle.sim import SimNode
-from dms.vehicle.simulators import make_vehicle
+from dms.cli.cabin_args import add_cabin_arguments
+from dms.cli.key_args import add_key_argument
+from dms.cli.lazy import deferred
+from dms.cli.settings_args import add_settings_arguments
+from dms.cli.sim_args import add_simulator_arguments
 
-__all__ = ["register", "run_paced"]
-
-ECU_TICK_S = 0.01
+__all__ = ["register"]
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -39,7 +26,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     add_key_argument(ecu)
     add_settings_arguments(ecu)
     add_cabin_arguments(ecu)
-    ecu.set_defaults(run=_ecu)
+    ecu.set_defaults(run=deferred("dms.cli.vehicle_run", "ecu"))
 
     sim = commands.add_parser(
         "sim", help="run a vehicle simulator on a bus (MRM in, VEH_State out)"
@@ -49,66 +36,4 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     sim.add_argument("--seconds", type=float, help="stop after this long (default: Ctrl-C)")
     add_key_argument(sim)
     add_simulator_arguments(sim, default="builtin")
-    sim.set_defaults(run=_sim)
-
-
-def run_paced(step: Callable[[float], object], period_s: float, seconds: float | None) -> None:
-    """Call ``step(wall time)`` every ``period_s`` until ``seconds`` pass or Ctrl-C."""
-    start = time.monotonic()
-    ticks = 0
-    while seconds is None or time.monotonic() - start < seconds:
-        step(now_s())
-        ticks += 1
-        delay = start + ticks * period_s - time.monotonic()
-        if delay > 0:
-            time.sleep(delay)
-
-
-def _ecu(args: argparse.Namespace) -> int:
-    security = node_keys(args, "ecu")
-    with open_bus(args.bus) as bus, contextlib.closing(security):
-        node = EcuNode(
-            bus,
-            Publisher(bus, security.keys, freshness=security.freshness),
-            keys=security.keys,
-            freshness=security.freshness,
-            settings=settings_from(args).ecu,
-            cabin=cabin_from(args),
-            start_s=now_s(),
-            on_arrival=True,
-        )
-        start = now_s()
-        next_tick = start
-        with contextlib.suppress(KeyboardInterrupt):
-            while args.seconds is None or now_s() - start < args.seconds:
-                outputs = node.step(now_s())
-                if outputs is not None:
-                    print_events(outputs.events, "ecu")
-                next_tick = max(next_tick + ECU_TICK_S, now_s())
-                wake = min(next_tick, node.next_deadline_s(now_s()))  # a deadline, to the ms
-                node.inbox.hold(wake - now_s())  # a frame wakes the ECU at once
-    return 0
-
-
-def _sim(args: argparse.Namespace) -> int:
-    security = node_keys(args, "vehicle")
-    controls = DriverControls(target_speed_mps=args.speed_kph * KPH)
-    vehicle = make_vehicle(
-        args.sim, speed_mps=controls.target_speed_mps, options=simulator_options(args)
-    )
-    try:
-        with open_bus(args.bus) as bus, contextlib.closing(security):
-            node = SimNode(
-                vehicle,
-                bus,
-                Publisher(bus, security.keys, freshness=security.freshness),
-                keys=security.keys,
-                freshness=security.freshness,
-                start_s=now_s(),
-            )
-            with contextlib.suppress(KeyboardInterrupt):
-                run_paced(lambda t_s: node.step(t_s, controls), 0.01, args.seconds)
-    finally:
-        vehicle.close()
-    print(f"{args.sim} vehicle stopped", file=sys.stderr)
-    return 0
+    sim.set_defaults(run=deferred("dms.cli.vehicle_run", "sim"))

@@ -20,7 +20,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.ndimage import uniform_filter
 
 __all__ = ["CalibrationSettings", "NeutralPose"]
 
@@ -139,8 +138,7 @@ class NeutralPose:
         # of the histogram: filtering that part alone gives the very same sums (the filter
         # pads with zeros, as the histogram is around the part) at a fraction of the cost.
         rows, cols = self._occupied(reach)
-        mass = uniform_filter(hist[rows, cols], size=2 * reach + 1, mode="constant")
-        mass *= (2 * reach + 1) ** 2
+        mass = _box_sums(hist[rows, cols], reach)
         row, col = divmod(int(np.argmax(mass)), mass.shape[1])
         if float(mass[row, col]) < s.majority * self._samples_s:
             return None
@@ -154,3 +152,13 @@ class NeutralPose:
         pitch = float((window * window_rows).sum()) / total - s.span_deg
         yaw = float((window * window_cols).sum()) / total - s.span_deg
         return yaw, pitch
+
+
+def _box_sums(values: np.ndarray, reach: int) -> np.ndarray:
+    """Each cell's sum over the square of side ``2 * reach + 1`` around it, zeros beyond
+    the edge (``scipy.ndimage.uniform_filter(mode="constant")`` times the square's size),
+    from a summed-area table: numpy only, so the camera module needs no scipy."""
+    side = 2 * reach + 1
+    table = np.zeros((values.shape[0] + 2 * reach + 1, values.shape[1] + 2 * reach + 1))
+    table[1:, 1:] = np.pad(values, reach).cumsum(axis=0).cumsum(axis=1)
+    return table[side:, side:] - table[:-side, side:] - table[side:, :-side] + table[:-side, :-side]

@@ -66,12 +66,14 @@ def report_dict(result: ReplayResult) -> dict[str, Any]:
     }
 
 
-def write_report(result: ReplayResult, directory: Path) -> Path:
-    """Write report.json and timeline.png into ``directory``; returns the JSON's path."""
+def write_report(result: ReplayResult, directory: Path, *, plot: bool = True) -> Path:
+    """Write report.json (and, with ``plot``, timeline.png) into ``directory``; returns the
+    JSON's path."""
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / "report.json"
     path.write_text(json.dumps(report_dict(result), indent=2) + "\n", encoding="utf-8")
-    _plot(result, directory / "timeline.png")
+    if plot:
+        _plot(result, directory / "timeline.png")
     return path
 
 
