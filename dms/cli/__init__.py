@@ -15,6 +15,7 @@ from dms.cli import (
     perception_cmd,
     replay_cmd,
     settings_cmd,
+    sweep_cmd,
     vehicle_cmd,
 )
 from dms.errors import DmsError
@@ -60,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     vehicle_cmd.register(commands)
     live_cmd.register(commands)
     settings_cmd.register(commands)
+    sweep_cmd.register(commands)
     return parser
 
 

@@ -38,6 +38,16 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--no-plot", action="store_true", help="write report.json only (no timeline.png)"
     )
     replay.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        metavar="N",
+        help="scenarios side by side in N processes (0: one per core; default 1)",
+    )
+    replay.add_argument(
+        "--junit", type=Path, metavar="FILE.xml", help="also write a JUnit XML report (for CI)"
+    )
+    replay.add_argument(
         "--key-file",
         help="authenticate frames: a master secret, hex (default: $DMS_BUS_KEY). The replay "
         "signs with a one-off key derived from nothing, so its frames are never valid on "

@@ -61,6 +61,7 @@ def report_dict(result: ReplayResult) -> dict[str, Any]:
             for r in result.expectations
         ],
         "bus": {"frames": sum(by_status.values()), "by_status": dict(by_status)},
+        "metrics": result.metrics.as_dict(),
         "settings": effective(result.settings),
         "settings_sources": {key: str(source) for key, source in result.settings_sources.items()},
     }

@@ -41,6 +41,7 @@ from dms.events import Event
 from dms.scenario.behaviour import build_ground_truth, sensor_rng
 from dms.scenario.controls import DriverTimeline, FaultyLink
 from dms.scenario.expectations import ExpectationResult, check_expectations
+from dms.scenario.metrics import Metrics, score
 from dms.scenario.model import BehaviourKind, Scenario
 from dms.sensor.features import FaceFeatures
 from dms.sensor.module import CameraModule
@@ -94,6 +95,11 @@ class ReplayResult:
     #: the effective settings, and where each value that is not a default came from
     settings: DmsSettings = field(default_factory=DmsSettings)
     settings_sources: dict[str, Source] = field(default_factory=dict)
+
+    @property
+    def metrics(self) -> Metrics:
+        """The scripted situations against what the DMS reported (ground truth)."""
+        return score(self.scenario, self.events)
 
     @property
     def passed(self) -> bool:

@@ -1,0 +1,168 @@
+"""The work behind ``dms sweep``: imported when it runs."""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import csv
+import multiprocessing
+import os
+import statistics
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from dms.errors import ConfigError, ScenarioError
+from dms.scenario.loader import load_scenario
+from dms.sweep import (
+    Run,
+    SweepSpec,
+    load_sweep,
+    plan,
+    read_rows,
+    run_row,
+    scenario_text,
+    table_columns,
+)
+
+__all__ = ["sweep"]
+
+TABLE = "results.csv"
+
+
+def sweep(args: argparse.Namespace) -> int:
+    spec = load_sweep(args.sweep)
+    base_text = spec.scenario.read_text(encoding="utf-8")
+    base = yaml.safe_load(base_text)
+    if not isinstance(base, dict):
+        raise ScenarioError(f"{spec.scenario}:1: a scenario is a mapping of keys")
+    out = args.out or Path("out") / "sweeps" / spec.path.stem
+    runs = plan(spec, int(base.get("seed", 0)))
+    done = {row["run"]: row for row in read_rows(out / TABLE)} if args.resume else {}
+    todo = [run for run in runs if run.run_id not in done]
+    paths = _write_runs(spec, base, todo, out / "runs")  # all checked before any runs
+    print(
+        f"sweep {spec.name}: {len(runs)} runs ({len(done)} already done), "
+        f"{spec.sampling} over {', '.join(a.name for a in spec.axes)}",
+        file=sys.stderr,
+    )
+    rows: dict[str, dict[str, Any]] = dict(done)
+    workers = max(1, min(args.jobs if args.jobs > 0 else (os.cpu_count() or 1), len(todo) or 1))
+    started = time.monotonic()
+    for row in _execute(todo, paths, workers):
+        rows[row["run"]] = row
+        _progress(len(rows) - len(done), len(todo), started)
+        _write_table(out / TABLE, spec, rows)  # after every run: a crash loses one run
+    if sys.stderr.isatty():
+        sys.stderr.write("\n")
+    ordered = [rows[run.run_id] for run in runs]
+    _write_table(out / TABLE, spec, rows)
+    _print_summary(spec, ordered)
+    print(f"table: {out / TABLE}")
+    return 0
+
+
+def _write_runs(
+    spec: SweepSpec, base: dict[str, Any], runs: Sequence[Run], folder: Path
+) -> list[Path]:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"cannot write the sweep's runs to {folder}: {exc}") from exc
+    paths = []
+    for run in runs:
+        path = folder / f"{run.run_id}.yaml"
+        path.write_text(scenario_text(spec, run, base), encoding="utf-8")
+        try:
+            load_scenario(path)
+        except ScenarioError as exc:
+            raise ScenarioError(
+                f"{spec.path}: run {run.run_id} ({dict(run.values)}): {exc}"
+            ) from None
+        paths.append(path)
+    return paths
+
+
+def _one(run: Run, path: Path) -> dict[str, Any]:
+    from dms.scenario.runner import run_scenario
+
+    return run_row(run, run_scenario(load_scenario(path)))
+
+
+def _execute(runs: Sequence[Run], paths: Sequence[Path], workers: int) -> Iterator[dict[str, Any]]:
+    if workers == 1:
+        for run, path in zip(runs, paths, strict=True):
+            yield _one(run, path)
+        return
+    context = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+        futures = [pool.submit(_one, run, path) for run, path in zip(runs, paths, strict=True)]
+        for future in concurrent.futures.as_completed(futures):
+            yield future.result()
+
+
+def _progress(done: int, total: int, started: float) -> None:
+    if not total or not sys.stderr.isatty():
+        return
+    elapsed = time.monotonic() - started
+    eta = elapsed / done * (total - done) if done else 0.0
+    bar = "#" * round(30 * done / total)
+    sys.stderr.write(f"\r[{bar:<30}] {done}/{total} runs, ETA {int(eta) // 60}:{int(eta) % 60:02d}")
+    sys.stderr.flush()
+
+
+def _write_table(path: Path, spec: SweepSpec, rows: dict[str, dict[str, Any]]) -> None:
+    columns = table_columns(spec)
+    for row in rows.values():
+        columns += [key for key in row if key not in columns]
+    tmp = path.with_suffix(".tmp")
+    with tmp.open("w", newline="", encoding="utf-8") as table:
+        writer = csv.DictWriter(table, columns, restval="")
+        writer.writeheader()
+        for run_id in sorted(rows):
+            writer.writerow(rows[run_id])
+    os.replace(tmp, path)
+
+
+def _number(value: Any) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _print_summary(spec: SweepSpec, rows: Sequence[dict[str, Any]]) -> None:
+    """Per axis value: runs, passed, detection rate, latency, false alarms per hour."""
+    header = ("axis", "value", "runs", "passed", "detected", "latency s", "false alarms/h")
+    lines = [header]
+    for axis in spec.axes:
+        values = sorted(
+            {str(row[axis.name]) for row in rows},
+            key=lambda v: (_number(v) is None, _number(v) or 0, v),
+        )
+        for value in values:
+            group = [row for row in rows if str(row[axis.name]) == value]
+
+            def mean(key: str, group: list[dict[str, Any]] = group) -> str:
+                numbers = [n for row in group if (n := _number(row.get(key))) is not None]
+                return f"{statistics.mean(numbers):.2f}" if numbers else "-"
+
+            passed = sum(str(row["passed"]) == "True" for row in group)
+            lines.append(
+                (
+                    axis.name,
+                    value,
+                    str(len(group)),
+                    str(passed),
+                    mean("detection_rate"),
+                    mean("latency_s"),
+                    mean("false_alarms_per_hour"),
+                )
+            )
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    for line in lines:
+        print("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)))
