@@ -34,4 +34,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     sweep.add_argument(
         "--resume", action="store_true", help="keep the rows already in the table; run the rest"
     )
+    sweep.add_argument(
+        "--engine",
+        choices=("process", "ray"),
+        default="process",
+        help="a local process pool (default), or Ray (pip install 'dms[ray]')",
+    )
+    sweep.add_argument(
+        "--address", metavar="HOST:PORT", help="with --engine ray: a Ray cluster (default: local)"
+    )
     sweep.set_defaults(run=deferred("dms.cli.sweep_run", "sweep"))

@@ -9,6 +9,7 @@ import multiprocessing
 import os
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -53,7 +54,9 @@ def sweep(args: argparse.Namespace) -> int:
     rows: dict[str, dict[str, Any]] = dict(done)
     workers = max(1, min(args.jobs if args.jobs > 0 else (os.cpu_count() or 1), len(todo) or 1))
     started = time.monotonic()
-    for row in _execute(todo, paths, workers):
+    if args.engine != "ray" and args.address:
+        raise ConfigError("--address is Ray's: give it with --engine ray")
+    for row in _execute(todo, paths, workers, args.engine, args.address):
         rows[row["run"]] = row
         _progress(len(rows) - len(done), len(todo), started)
         _write_table(out / TABLE, spec, rows)  # after every run: a crash loses one run
@@ -87,22 +90,58 @@ def _write_runs(
     return paths
 
 
-def _one(run: Run, path: Path) -> dict[str, Any]:
+def _one(run: Run, text: str) -> dict[str, Any]:
+    """One run from its scenario's text (a worker, maybe on another machine, need not see
+    the sweep's folder)."""
     from dms.scenario.runner import run_scenario
 
-    return run_row(run, run_scenario(load_scenario(path)))
+    with tempfile.TemporaryDirectory() as scratch:
+        path = Path(scratch) / f"{run.run_id}.yaml"
+        path.write_text(text, encoding="utf-8")
+        return run_row(run, run_scenario(load_scenario(path)))
 
 
-def _execute(runs: Sequence[Run], paths: Sequence[Path], workers: int) -> Iterator[dict[str, Any]]:
-    if workers == 1:
-        for run, path in zip(runs, paths, strict=True):
-            yield _one(run, path)
-        return
-    context = multiprocessing.get_context("spawn")
-    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-        futures = [pool.submit(_one, run, path) for run, path in zip(runs, paths, strict=True)]
-        for future in concurrent.futures.as_completed(futures):
-            yield future.result()
+def _execute(
+    runs: Sequence[Run], paths: Sequence[Path], workers: int, engine: str, address: str | None
+) -> Iterator[dict[str, Any]]:
+    texts = [path.read_text(encoding="utf-8") for path in paths]
+    if engine == "ray":
+        yield from _on_ray(runs, texts, workers, address)
+    elif workers == 1:
+        for run, text in zip(runs, texts, strict=True):
+            yield _one(run, text)
+    else:
+        context = multiprocessing.get_context("spawn")
+        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+            futures = [pool.submit(_one, run, text) for run, text in zip(runs, texts, strict=True)]
+            for future in concurrent.futures.as_completed(futures):
+                yield future.result()
+
+
+def _on_ray(
+    runs: Sequence[Run], texts: Sequence[str], workers: int, address: str | None
+) -> Iterator[dict[str, Any]]:
+    """Each run as a Ray task: a local Ray with ``workers`` CPUs, or the cluster at
+    ``address`` (its nodes need dms installed)."""
+    try:
+        import ray
+    except ImportError:
+        raise ConfigError("--engine ray needs Ray: pip install 'dms[ray]'") from None
+    options: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False}
+    if address is None:
+        options["num_cpus"] = workers
+    try:
+        ray.init(address=address, **options)
+    except (ConnectionError, RuntimeError, ValueError) as exc:
+        raise ConfigError(f"cannot start or reach Ray ({address or 'local'}): {exc}") from exc
+    try:
+        task = ray.remote(_one)
+        pending = [task.remote(run, text) for run, text in zip(runs, texts, strict=True)]
+        while pending:
+            finished, pending = ray.wait(pending, num_returns=1)
+            yield ray.get(finished[0])
+    finally:
+        ray.shutdown()
 
 
 def _progress(done: int, total: int, started: float) -> None:

@@ -68,6 +68,20 @@ def test_a_sweep_gives_the_same_table_with_one_or_two_workers(tmp_path: Path) ->
     assert (tmp_path / "1" / "runs" / "0000.yaml").is_file()  # every run can be replayed
 
 
+@pytest.mark.slow
+def test_ray_gives_the_same_table_as_the_process_pool(tmp_path: Path) -> None:
+    path = sweep_file(tmp_path)
+    assert dms("sweep", str(path), "--out", str(tmp_path / "pool"), "--jobs", "2").returncode == 0
+    result = dms("sweep", str(path), "--out", str(tmp_path / "ray"), "--engine", "ray")
+    assert result.returncode == 0, result.stderr
+    assert table(tmp_path / "ray") == table(tmp_path / "pool")
+
+
+def test_a_cluster_address_needs_the_ray_engine(tmp_path: Path) -> None:
+    result = dms("sweep", str(sweep_file(tmp_path)), "--address", "10.0.0.1:6379")
+    assert result.returncode == 2 and "--address is Ray's" in result.stderr
+
+
 def test_a_resumed_sweep_runs_only_the_missing_rows(tmp_path: Path) -> None:
     path, out = sweep_file(tmp_path), tmp_path / "out"
     assert dms("sweep", str(path), "--out", str(out), "--jobs", "1").returncode == 0
