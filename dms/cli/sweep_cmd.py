@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from dms.cli.lazy import deferred
+from dms.cli.settings_args import add_settings_arguments
 
 __all__ = ["register"]
 
@@ -43,4 +44,5 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     sweep.add_argument(
         "--address", metavar="HOST:PORT", help="with --engine ray: a Ray cluster (default: local)"
     )
+    add_settings_arguments(sweep)
     sweep.set_defaults(run=deferred("dms.cli.sweep_run", "sweep"))

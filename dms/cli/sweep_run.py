@@ -17,8 +17,10 @@ from typing import Any
 
 import yaml
 
+from dms.cli.settings_args import user_settings
 from dms.errors import ConfigError, ScenarioError
 from dms.scenario.loader import load_scenario
+from dms.settings import Assignment
 from dms.sweep import (
     Run,
     SweepSpec,
@@ -41,6 +43,7 @@ def sweep(args: argparse.Namespace) -> int:
     base = yaml.safe_load(base_text)
     if not isinstance(base, dict):
         raise ScenarioError(f"{spec.scenario}:1: a scenario is a mapping of keys")
+    _fix_settings(spec, base, user_settings(args))
     out = args.out or Path("out") / "sweeps" / spec.path.stem
     runs = plan(spec, int(base.get("seed", 0)))
     done = {row["run"]: row for row in read_rows(out / TABLE)} if args.resume else {}
@@ -67,6 +70,25 @@ def sweep(args: argparse.Namespace) -> int:
     _print_summary(spec, ordered)
     print(f"table: {out / TABLE}")
     return 0
+
+
+def _fix_settings(spec: SweepSpec, base: dict[str, Any], layer: Sequence[Assignment]) -> None:
+    """Write ``--settings``/``--set`` into the base scenario's ``settings:`` block, so every
+    run's file carries them (and replays alone as it ran in the sweep)."""
+    swept = {".".join(axis.path[1:]): axis.name for axis in spec.axes if axis.path[0] == "settings"}
+    block = base.setdefault("settings", {})
+    if not isinstance(block, dict):
+        raise ScenarioError(
+            f"{spec.scenario}: settings: a mapping such as {{eyes: {{sleep_s: 3}}}}"
+        )
+    for key, value, where in layer:
+        if key in swept:
+            raise ConfigError(f"{where}: {key} is the sweep's axis {swept[key]!r}: set it there")
+        section, _, name = key.partition(".")
+        table = block.setdefault(section, {})
+        if not isinstance(table, dict):
+            raise ScenarioError(f"{spec.scenario}: settings.{section}: a mapping of names")
+        table[name] = value
 
 
 def _write_runs(

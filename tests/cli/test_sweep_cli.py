@@ -77,6 +77,16 @@ def test_ray_gives_the_same_table_as_the_process_pool(tmp_path: Path) -> None:
     assert table(tmp_path / "ray") == table(tmp_path / "pool")
 
 
+def test_set_applies_to_every_run_and_is_written_into_each_runs_file(tmp_path: Path) -> None:
+    path, out = sweep_file(tmp_path), tmp_path / "out"
+    result = dms("sweep", str(path), "--out", str(out), "--jobs", "1", "--set", "eyes.sleep_s=2.5")
+    assert result.returncode == 0, result.stderr
+    assert "sleep_s: 2.5" in (out / "runs" / "0000.yaml").read_text()
+    clash = "attention.long_distraction_fast_s=3"
+    result = dms("sweep", str(path), "--out", str(out), "--set", clash)
+    assert result.returncode == 2 and "the sweep's axis 'threshold'" in result.stderr
+
+
 def test_a_cluster_address_needs_the_ray_engine(tmp_path: Path) -> None:
     result = dms("sweep", str(sweep_file(tmp_path)), "--address", "10.0.0.1:6379")
     assert result.returncode == 2 and "--address is Ray's" in result.stderr
