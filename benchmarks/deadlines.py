@@ -33,10 +33,11 @@ from pathlib import Path
 if not __package__:  # run as a script: import the project, not this folder's own files
     sys.path[0] = str(Path(__file__).resolve().parents[1])
 
+from benchmarks.namespace import run_inside_namespace
+
 BUS = "udp_multicast:239.74.163.11"
 PERIODS = 3
 HUD_FRAME_S = 1 / 30
-_INSIDE = "DMS_BENCH_IN_NAMESPACE"
 
 SENDER = f"""
 import json, sys, time
@@ -151,17 +152,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cycles", type=int, default=4)
     args = parser.parse_args()
-    if os.environ.get(_INSIDE):
-        _inside(args.cycles)
-        return
-    setup = "ip link set lo up && ip route add 224.0.0.0/4 dev lo"
-    command = f"{setup} && exec {sys.executable} {Path(__file__).resolve()} --cycles {args.cycles}"
-    result = subprocess.run(
-        ["unshare", "--net", "sh", "-c", command],
-        env={**os.environ, _INSIDE: "1", "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
-        check=False,
-    )
-    sys.exit(result.returncode)
+    run_inside_namespace(__file__)
+    _inside(args.cycles)
 
 
 if __name__ == "__main__":

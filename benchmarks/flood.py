@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import os
 import subprocess
 import sys
 import textwrap
@@ -35,10 +34,11 @@ from pathlib import Path
 if not __package__:  # run as a script: import the project, not this folder's own files
     sys.path[0] = str(Path(__file__).resolve().parents[1])
 
+from benchmarks.namespace import run_inside_namespace
+
 BUS = "udp_multicast:239.74.163.9"
 MASTER_HEX = "5a" * 32
 TARGETS = {10_000: 0.0, 50_000: 1.0}  # junk frames/s -> most deadline misses allowed, %
-_INSIDE = "DMS_BENCH_IN_NAMESPACE"
 #: Each message's marker signal and its step: frame k of a run carries k steps in it.
 MARKERS = {
     "DMS_Status": ("face_lost_s", 0.01),
@@ -199,20 +199,8 @@ def main() -> None:
     parser.add_argument("--rates", default="0,10000,50000", help="junk frames/s, comma-separated")
     args = parser.parse_args()
     rates = [int(r) for r in args.rates.split(",")]
-    if os.environ.get(_INSIDE):
-        _inside(args.seconds, rates)
-        return
-    setup = "ip link set lo up && ip route add 224.0.0.0/4 dev lo"
-    command = (
-        f"{setup} && exec {sys.executable} {Path(__file__).resolve()} "
-        f"--seconds {args.seconds} --rates {args.rates}"
-    )
-    result = subprocess.run(
-        ["unshare", "--net", "sh", "-c", command],
-        env={**os.environ, _INSIDE: "1", "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
-        check=False,
-    )
-    sys.exit(result.returncode)
+    run_inside_namespace(__file__)
+    _inside(args.seconds, rates)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -27,9 +26,10 @@ from pathlib import Path
 if not __package__:  # run as a script: import the project, not this folder's own files
     sys.path[0] = str(Path(__file__).resolve().parents[1])
 
+from benchmarks.namespace import run_inside_namespace
+
 P95_TARGET_MS = 5.0
 BUS = "udp_multicast:239.74.163.7"
-_INSIDE = "DMS_BENCH_IN_NAMESPACE"
 
 CLUSTER = f"""
 import json, sys, time
@@ -143,19 +143,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=30.0)
     args = parser.parse_args()
-    if os.environ.get(_INSIDE):
-        _inside(args.seconds)
-        return
-    setup = "ip link set lo up && ip route add 224.0.0.0/4 dev lo"
-    command = (
-        f"{setup} && exec {sys.executable} {Path(__file__).resolve()} --seconds {args.seconds}"
-    )
-    result = subprocess.run(
-        ["unshare", "--net", "sh", "-c", command],
-        env={**os.environ, _INSIDE: "1", "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
-        check=False,
-    )
-    sys.exit(result.returncode)
+    run_inside_namespace(__file__)
+    _inside(args.seconds)
 
 
 if __name__ == "__main__":

@@ -10,10 +10,10 @@ import multiprocessing
 import os
 import secrets
 import sys
-import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from dms.bus import load_master
 from dms.cli.cabin_args import cabin_from
@@ -71,16 +71,16 @@ def replay(args: argparse.Namespace) -> int:
     )
     workers = _workers(args, len(jobs))
     if args.hud:
-        results = [(_with_hud(job, common, args), job) for job in jobs]
+        results = [_with_hud(job, common, args) for job in jobs]
     elif workers == 1:
-        results = [(_run(job, common, progress=True), job) for job in jobs]
+        results = [_run(job, common, progress=True) for job in jobs]
     else:
         results = _in_parallel(jobs, common, workers)
     if len(jobs) > 1:
-        _print_summary([result for result, _ in results])
+        _print_summary(results)
     if args.junit is not None:
-        _write_junit(args.junit, [result for result, _ in results])
-    return 1 if any(not result.passed for result, _ in results) else 0
+        _write_junit(args.junit, results)
+    return 1 if any(not result.passed for result in results) else 0
 
 
 def _signing_key(args: argparse.Namespace) -> bytes | None:
@@ -128,18 +128,25 @@ def _report_dirs(base: Path | None, paths: Sequence[Path]) -> list[Path]:
     return [root / path.relative_to(shared).with_suffix("") for path in resolved]
 
 
+def _replay_options(job: _Job, common: _Common) -> dict[str, Any]:
+    """What :class:`Replay` and :func:`run_scenario` take for ``job``, beyond the scenario."""
+    return {
+        "simulator": common.simulator,
+        "bus_spec": common.bus,
+        "log_path": job.log,
+        "master": common.master,
+        "persist_freshness": common.persist_freshness,
+        "settings": common.settings,
+        "options": common.options,
+    }
+
+
 def _run(job: _Job, common: _Common, *, progress: bool = False) -> ReplayResult:
     result = run_scenario(
         job.scenario,
-        simulator=common.simulator,
-        bus_spec=common.bus,
-        log_path=job.log,
-        master=common.master,
-        persist_freshness=common.persist_freshness,
-        settings=common.settings,
         realtime=common.realtime,
         progress=_progress(job.scenario) if progress else None,
-        options=common.options,
+        **_replay_options(job, common),
     )
     report = write_report(result, job.report_dir, plot=common.plot)
     if progress:
@@ -147,44 +154,31 @@ def _run(job: _Job, common: _Common, *, progress: bool = False) -> ReplayResult:
     return result
 
 
-def _run_quietly(job: _Job, common: _Common) -> tuple[ReplayResult, float]:
-    """One scenario in a worker process: the result (without its plot samples, which
-    stay in the report) and the worker's wall time."""
-    started = time.perf_counter()
+def _run_quietly(job: _Job, common: _Common) -> ReplayResult:
+    """One scenario in a worker process, without its plot samples (they stay in the
+    report): the parent needs the verdicts, not the timeline."""
     result = _run(job, common)
     result.samples = []
-    return result, time.perf_counter() - started
+    return result
 
 
-def _in_parallel(
-    jobs: list[_Job], common: _Common, workers: int
-) -> list[tuple[ReplayResult, _Job]]:
+def _in_parallel(jobs: list[_Job], common: _Common, workers: int) -> list[ReplayResult]:
+    """The results in the jobs' order; each printed as it finishes."""
     context = multiprocessing.get_context("spawn")  # no threads or buses shared by fork
     done: dict[int, ReplayResult] = {}
     with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
         futures = {pool.submit(_run_quietly, job, common): i for i, job in enumerate(jobs)}
         for future in concurrent.futures.as_completed(futures):
             i = futures[future]
-            result, _ = future.result()
-            done[i] = result
-            _print_result(result, jobs[i].report_dir / "report.json")
-    return [(done[i], job) for i, job in enumerate(jobs)]
+            done[i] = future.result()
+            _print_result(done[i], jobs[i].report_dir / "report.json")
+    return [done[i] for i in range(len(jobs))]
 
 
 def _with_hud(job: _Job, common: _Common, args: argparse.Namespace) -> ReplayResult:
     from dms.cli.hud_runner import show_replay
 
-    make = functools.partial(
-        Replay,
-        job.scenario,
-        simulator=common.simulator,
-        bus_spec=common.bus,
-        log_path=job.log,
-        master=common.master,
-        persist_freshness=common.persist_freshness,
-        settings=common.settings,
-        options=common.options,
-    )
+    make = functools.partial(Replay, job.scenario, **_replay_options(job, common))
     result = show_replay(make, args, job.report_dir)
     _print_result(result, write_report(result, job.report_dir, plot=common.plot))
     return result

@@ -35,6 +35,8 @@ from dms.sweep import (
 __all__ = ["sweep"]
 
 TABLE = "results.csv"
+#: How often the table is written while a sweep runs (and once at the end).
+SAVE_EVERY_S = 2.0
 
 
 def sweep(args: argparse.Namespace) -> int:
@@ -59,10 +61,13 @@ def sweep(args: argparse.Namespace) -> int:
     started = time.monotonic()
     if args.engine != "ray" and args.address:
         raise ConfigError("--address is Ray's: give it with --engine ray")
+    saved = started
     for row in _execute(todo, paths, workers, args.engine, args.address):
         rows[row["run"]] = row
         _progress(len(rows) - len(done), len(todo), started)
-        _write_table(out / TABLE, spec, rows)  # after every run: a crash loses one run
+        if time.monotonic() - saved >= SAVE_EVERY_S:  # a crash loses seconds of runs
+            _write_table(out / TABLE, spec, rows)
+            saved = time.monotonic()
     if sys.stderr.isatty():
         sys.stderr.write("\n")
     ordered = [rows[run.run_id] for run in runs]
