@@ -44,5 +44,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     sweep.add_argument(
         "--address", metavar="HOST:PORT", help="with --engine ray: a Ray cluster (default: local)"
     )
+    sweep.add_argument("--no-plot", action="store_true", help="the table only (no plots/*.png)")
     add_settings_arguments(sweep)
     sweep.set_defaults(run=deferred("dms.cli.sweep_run", "sweep"))

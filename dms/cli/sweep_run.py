@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
-import csv
 import multiprocessing
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -29,8 +27,8 @@ from dms.sweep import (
     read_rows,
     run_row,
     scenario_text,
-    table_columns,
 )
+from dms.sweep.table import print_summary, write_csv, write_parquet
 
 __all__ = ["sweep"]
 
@@ -62,19 +60,34 @@ def sweep(args: argparse.Namespace) -> int:
     if args.engine != "ray" and args.address:
         raise ConfigError("--address is Ray's: give it with --engine ray")
     saved = started
-    for row in _execute(todo, paths, workers, args.engine, args.address):
+    for row in _execute(
+        todo, paths, spec.measure, workers=workers, engine=args.engine, address=args.address
+    ):
         rows[row["run"]] = row
         _progress(len(rows) - len(done), len(todo), started)
         if time.monotonic() - saved >= SAVE_EVERY_S:  # a crash loses seconds of runs
-            _write_table(out / TABLE, spec, rows)
+            write_csv(out / TABLE, spec, rows)
             saved = time.monotonic()
     if sys.stderr.isatty():
         sys.stderr.write("\n")
-    ordered = [rows[run.run_id] for run in runs]
-    _write_table(out / TABLE, spec, rows)
-    _print_summary(spec, ordered)
+    write_csv(out / TABLE, spec, rows)
+    table = list(read_rows(out / TABLE))  # as a resumed sweep reads it
+    print_summary(spec, table)
     print(f"table: {out / TABLE}")
+    _outputs(spec, table, out, plots=not args.no_plot)
     return 0
+
+
+def _outputs(spec: SweepSpec, table: list[dict[str, str]], out: Path, *, plots: bool) -> None:
+    """The Parquet table and the plots, each skipped with a word when it cannot be made."""
+    try:
+        print(f"table: {write_parquet(out / TABLE)}")
+    except ConfigError as exc:
+        print(f"no Parquet table: {exc}", file=sys.stderr)
+    if plots and table:
+        from dms.sweep.plots import plot_sweep  # matplotlib: only when plotting
+
+        print(f"plots: {', '.join(str(path) for path in plot_sweep(spec, table, out / 'plots'))}")
 
 
 def _fix_settings(spec: SweepSpec, base: dict[str, Any], layer: Sequence[Assignment]) -> None:
@@ -117,7 +130,7 @@ def _write_runs(
     return paths
 
 
-def _one(run: Run, text: str) -> dict[str, Any]:
+def _one(run: Run, text: str, measure: tuple[str, ...]) -> dict[str, Any]:
     """One run from its scenario's text (a worker, maybe on another machine, need not see
     the sweep's folder)."""
     from dms.scenario.runner import run_scenario
@@ -125,28 +138,40 @@ def _one(run: Run, text: str) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as scratch:
         path = Path(scratch) / f"{run.run_id}.yaml"
         path.write_text(text, encoding="utf-8")
-        return run_row(run, run_scenario(load_scenario(path)))
+        return run_row(run, run_scenario(load_scenario(path)), measure)
 
 
 def _execute(
-    runs: Sequence[Run], paths: Sequence[Path], workers: int, engine: str, address: str | None
+    runs: Sequence[Run],
+    paths: Sequence[Path],
+    measure: tuple[str, ...],
+    *,
+    workers: int,
+    engine: str,
+    address: str | None,
 ) -> Iterator[dict[str, Any]]:
     texts = [path.read_text(encoding="utf-8") for path in paths]
     if engine == "ray":
-        yield from _on_ray(runs, texts, workers, address)
+        yield from _on_ray(runs, texts, measure, workers, address)
     elif workers == 1:
         for run, text in zip(runs, texts, strict=True):
-            yield _one(run, text)
+            yield _one(run, text, measure)
     else:
         context = multiprocessing.get_context("spawn")
         with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-            futures = [pool.submit(_one, run, text) for run, text in zip(runs, texts, strict=True)]
+            futures = [
+                pool.submit(_one, run, text, measure) for run, text in zip(runs, texts, strict=True)
+            ]
             for future in concurrent.futures.as_completed(futures):
                 yield future.result()
 
 
 def _on_ray(
-    runs: Sequence[Run], texts: Sequence[str], workers: int, address: str | None
+    runs: Sequence[Run],
+    texts: Sequence[str],
+    measure: tuple[str, ...],
+    workers: int,
+    address: str | None,
 ) -> Iterator[dict[str, Any]]:
     """Each run as a Ray task: a local Ray with ``workers`` CPUs, or the cluster at
     ``address`` (its nodes need dms installed)."""
@@ -163,7 +188,7 @@ def _on_ray(
         raise ConfigError(f"cannot start or reach Ray ({address or 'local'}): {exc}") from exc
     try:
         task = ray.remote(_one)
-        pending = [task.remote(run, text) for run, text in zip(runs, texts, strict=True)]
+        pending = [task.remote(run, text, measure) for run, text in zip(runs, texts, strict=True)]
         while pending:
             finished, pending = ray.wait(pending, num_returns=1)
             yield ray.get(finished[0])
@@ -179,56 +204,3 @@ def _progress(done: int, total: int, started: float) -> None:
     bar = "#" * round(30 * done / total)
     sys.stderr.write(f"\r[{bar:<30}] {done}/{total} runs, ETA {int(eta) // 60}:{int(eta) % 60:02d}")
     sys.stderr.flush()
-
-
-def _write_table(path: Path, spec: SweepSpec, rows: dict[str, dict[str, Any]]) -> None:
-    columns = table_columns(spec)
-    for row in rows.values():
-        columns += [key for key in row if key not in columns]
-    tmp = path.with_suffix(".tmp")
-    with tmp.open("w", newline="", encoding="utf-8") as table:
-        writer = csv.DictWriter(table, columns, restval="")
-        writer.writeheader()
-        for run_id in sorted(rows):
-            writer.writerow(rows[run_id])
-    os.replace(tmp, path)
-
-
-def _number(value: Any) -> float | None:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _print_summary(spec: SweepSpec, rows: Sequence[dict[str, Any]]) -> None:
-    """Per axis value: runs, passed, detection rate, latency, false alarms per hour."""
-    header = ("axis", "value", "runs", "passed", "detected", "latency s", "false alarms/h")
-    lines = [header]
-    for axis in spec.axes:
-        values = sorted(
-            {str(row[axis.name]) for row in rows},
-            key=lambda v: (_number(v) is None, _number(v) or 0, v),
-        )
-        for value in values:
-            group = [row for row in rows if str(row[axis.name]) == value]
-
-            def mean(key: str, group: list[dict[str, Any]] = group) -> str:
-                numbers = [n for row in group if (n := _number(row.get(key))) is not None]
-                return f"{statistics.mean(numbers):.2f}" if numbers else "-"
-
-            passed = sum(str(row["passed"]) == "True" for row in group)
-            lines.append(
-                (
-                    axis.name,
-                    value,
-                    str(len(group)),
-                    str(passed),
-                    mean("detection_rate"),
-                    mean("latency_s"),
-                    mean("false_alarms_per_hour"),
-                )
-            )
-    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
-    for line in lines:
-        print("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)))

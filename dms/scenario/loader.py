@@ -29,7 +29,14 @@ from dms.scenario.model import (
     VehicleProfile,
 )
 from dms.scenario.vocabulary import ALERTS, REASONS, ZONES, details_of
-from dms.scenario.yamlnodes import MAX_DESCRIPTION, Fields, Problems, compose_file, where
+from dms.scenario.yamlnodes import (
+    MAX_DESCRIPTION,
+    Fields,
+    Problems,
+    compose_file,
+    plain,
+    where,
+)
 from dms.vehicle.simulators import SIMULATORS
 
 __all__ = ["EXPECTABLE_EVENTS", "load_scenario"]
@@ -160,7 +167,7 @@ def _settings(path: Path, top: Fields) -> tuple[tuple[str, object, str], ...]:
         else:
             pairs = [(key, value_node)]
         for name, value in pairs:
-            found.append((name, yaml.safe_load(yaml.serialize(value)), where(path, value)))
+            found.append((name, plain(value), where(path, value)))
     try:
         settings.apply(settings.DmsSettings(), found)
     except ConfigError as exc:

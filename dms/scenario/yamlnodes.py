@@ -17,7 +17,7 @@ import yaml
 
 from dms.errors import ScenarioError
 
-__all__ = ["Fields", "Problems", "compose_file", "where"]
+__all__ = ["Fields", "Problems", "compose_file", "plain", "where"]
 
 T = TypeVar("T")
 F = TypeVar("F")
@@ -51,6 +51,11 @@ def compose_file(path: Path) -> yaml.MappingNode:
     if not isinstance(root, yaml.MappingNode):
         raise ScenarioError(f"{path}:1: a scenario is a mapping of keys (duration_s, fps, ...)")
     return root
+
+
+def plain(node: yaml.Node) -> object:
+    """A composed node as plain Python data (lists, dicts, numbers, text)."""
+    return yaml.safe_load(yaml.serialize(node))
 
 
 def _scalar(path: Path, node: yaml.Node, key: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -131,3 +132,43 @@ def test_a_bad_axis_is_refused_with_where_and_why(tmp_path: Path, axis: str, rea
     result = dms("sweep", str(path), "--out", str(tmp_path / "out"))
     assert result.returncode == 2
     assert reason in result.stderr, result.stderr
+
+
+def test_a_population_sweep_scores_what_it_measures_in_a_typed_table_and_plots(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "base.yaml").write_text(BASE)
+    path = tmp_path / "drivers.yaml"
+    path.write_text(
+        "scenario: base.yaml\n"
+        "measure: [glance]\n"
+        "axes:\n"
+        "  - {name: glance_s, path: timeline.0.duration_s, values: [2.0, 4.0]}\n"
+        "  - {name: speed_kph, path: vehicle.speed_kph, values: [60, 120]}\n"
+        "population:\n"
+        "  drivers: 3\n"
+        "  traits:\n"
+        "    - {path: driver.eye_aperture, uniform: [0.8, 1.2]}\n"
+        "    - {name: sunglasses, share: 1.0, timeline: {at_s: 0, do: sunglasses}}\n"
+    )
+    out = tmp_path / "out"
+    result = dms("sweep", str(path), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    rows = table(out)
+    assert len(rows) == 2 * 2 * 3
+    assert {row["situations"] for row in rows} == {"1"}  # the glance; not the sunglasses
+    assert {row["detected"] for row in rows if row["glance_s"] == "2.0"} == {"0"}
+    assert re.search(r"^sunglasses +True +12 ", result.stdout, re.MULTILINE)  # per trait
+
+    pq = pytest.importorskip("pyarrow.parquet")
+    schema = pq.read_table(out / "results.parquet").schema
+    assert str(schema.field("run").type) == "string"
+    assert str(schema.field("glance_s").type) == "double"
+    assert str(schema.field("driver").type) == "int64"
+    assert str(schema.field("passed").type) == "bool"
+    for name in ("detection_rate", "latency", "false_alarms", "detection_map"):
+        assert (out / "plots" / f"{name}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+    again = tmp_path / "again"
+    assert dms("sweep", str(path), "--out", str(again), "--no-plot").returncode == 0
+    assert table(again) == rows and not (again / "plots").exists()
