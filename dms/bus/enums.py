@@ -13,8 +13,10 @@ __all__ = [
     "DriverInput",
     "Fallback",
     "GazeZone",
+    "LineType",
     "MrmState",
     "Sensitivity",
+    "TargetKind",
     "TurnSignal",
     "UnresponsiveReason",
 ]
@@ -129,3 +131,19 @@ class DriverInput(enum.IntFlag):
     ACCELERATOR = 2
     BRAKE = 4
     BUTTON = 8  # confirm / takeover button
+
+
+class TargetKind(enum.IntEnum):
+    """What the car's forward sensors see ahead in its lane."""
+
+    NONE = 0
+    CAR = 1
+    MOTORCYCLE = 2
+
+
+class LineType(enum.IntEnum):
+    """A lane line, as the car's lane camera reads it."""
+
+    NONE = 0
+    DASHED = 1
+    SOLID = 2

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
 from dms.bus import EcuMrm, VehState
-from dms.bus.enums import DriverInput, MrmState, TurnSignal
+from dms.bus.enums import DriverInput, LineType, MrmState, TargetKind, TurnSignal
+from dms.vehicle.road import Collision
 
 __all__ = ["DriverControls", "MrmCommand", "Vehicle", "VehicleStatus"]
 
@@ -23,6 +25,10 @@ class DriverControls:
     brake: bool = False
     button: bool = False  # confirm / takeover button
     ignition_on: bool = True
+    #: the driver's braking: a deceleration held whatever the wanted speed (0: none)
+    brake_decel_mps2: float = 0.0
+    #: how fast the driver's steering lets the car drift across the lane (+ left)
+    drift_mps: float = 0.0
 
     @property
     def inputs(self) -> DriverInput:
@@ -87,6 +93,17 @@ class VehicleStatus:
     driver_input: DriverInput
     ignition_on: bool
     assist_engaged: bool
+    # What the car's forward and lane sensors see (simulators without them: nothing).
+    target: TargetKind = TargetKind.NONE  # ahead in the ego lane
+    target_range_m: float = math.inf  # bumper to bumper
+    target_closing_mps: float = 0.0  # + closing in
+    target_overlap_pct: float = 0.0  # of the ego's front
+    line_left: LineType = LineType.NONE
+    line_right: LineType = LineType.NONE
+    line_left_m: float = math.inf  # from the car's side to the line; < 0: over it
+    line_right_m: float = math.inf
+    lateral_speed_mps: float = 0.0  # + left
+    collision: Collision | None = None  # the crash, once there has been one
 
     @property
     def standstill(self) -> bool:
