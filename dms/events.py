@@ -43,6 +43,14 @@ class EventKind(str, enum.Enum):
     DMS_AVAILABLE = "dms_available"
     VEHICLE_UNAVAILABLE = "vehicle_unavailable"  # VEH_State timed out or E2E-invalid
     VEHICLE_AVAILABLE = "vehicle_available"
+    # The car's driver assistance (ECU) and what happened on the road (the simulator).
+    FCW = "fcw"  # a forward collision warning starts: the time to collision then
+    AEB = "aeb"  # autonomous emergency braking starts: the time to collision then
+    LDW = "ldw"  # a lane departure warning starts: the time to line crossing then
+    LKA = "lka"  # lane keeping steers the car back: the time to line crossing then
+    COLLISION = "collision"  # the car hits the target: impact speed and overlap
+    AVOIDED = "avoided"  # the car stopped closing on the target: the distance left
+    LANE_DEPARTURE = "lane_departure"  # the car's side went over a line: how far, at most
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +65,10 @@ class Event:
     level: int | None = None
     reason: str | None = None
     alert: AlertKind | None = None  # for warnings
+    speed_kph: float | None = None  # a collision's impact speed
+    distance_m: float | None = None  # over the line, or left to the target
+    overlap_pct: float | None = None  # a collision's overlap of the car's front
+    ttc_s: float | None = None  # time to collision (FCW, AEB) or to line crossing (LKA)
 
     def as_dict(self) -> dict[str, object]:
         record: dict[str, object] = {"t_s": round(self.t_s, 3), "kind": self.kind.value}
@@ -70,4 +82,8 @@ class Event:
             record["reason"] = self.reason
         if self.alert is not None:
             record["alert"] = self.alert.name.lower()
+        for key in ("speed_kph", "distance_m", "overlap_pct", "ttc_s"):
+            value = getattr(self, key)
+            if value is not None:
+                record[key] = round(value, 2)
         return record

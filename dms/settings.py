@@ -75,6 +75,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "features": ("features",),
     "ecu": ("ecu",),
     "fallback": ("ecu", "fallback"),
+    "assist": ("ecu", "assist"),
 }
 #: Fields that are not thresholds: the cabin comes from its own options and scenario block.
 _NOT_SETTINGS = frozenset({"cabin"})

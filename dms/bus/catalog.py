@@ -20,8 +20,10 @@ from dms.bus.enums import (
     DriverInput,
     Fallback,
     GazeZone,
+    LineType,
     MrmState,
     Sensitivity,
+    TargetKind,
     TurnSignal,
     UnresponsiveReason,
 )
@@ -46,8 +48,10 @@ __all__ = [
     "DmsFaceState",
     "DmsStatus",
     "EcuAdas",
+    "EcuAssist",
     "EcuHmi",
     "EcuMrm",
+    "VehEnv",
     "VehState",
     "spec_named",
 ]
@@ -86,6 +90,19 @@ class EcuAdas(Message):
     brake_prefill: bool = flag("brakes pre-filled for a faster AEB response")
     assist_available: bool = flag("assisted driving may be engaged")
     fallback: Fallback = enumerated(Fallback, doc="driver monitoring used instead of the DMS")
+
+
+@message(name="ECU_Assist", can_id=0x0A3, period_ms=50, sender="ecu")
+class EcuAssist(Message):
+    """Driver assistance commands: forward collision warning, AEB and lane keeping."""
+
+    fcw: bool = flag("forward collision warning sounding")
+    ldw: bool = flag("lane departure warning sounding")
+    aeb_decel_mps2: float = scaled(0, 10, factor=0.01, doc="autonomous braking (0: none)")
+    lka: bool = flag("lane keeping steering the car back")
+    lka_lateral_mps: float = scaled(
+        -2, 2, factor=0.01, raw="i16", doc="lateral speed lane keeping steers to (+ left)"
+    )
 
 
 @message(name="DMS_FaceState", can_id=0x100, period_ms=33, sender="dms")
@@ -172,6 +189,28 @@ class VehState(Message):
     assist_engaged: bool = flag("assisted driving active")
 
 
+@message(name="VEH_Env", can_id=0x201, period_ms=50, sender="vehicle")
+class VehEnv(Message):
+    """What the car's forward radar and lane camera see."""
+
+    target: TargetKind = enumerated(TargetKind, doc="ahead in the ego lane")
+    target_range_m: float = scaled(0, 600, factor=0.01, raw="u16", doc="bumper to bumper")
+    target_closing_mps: float = scaled(
+        -80, 80, factor=0.01, raw="i16", doc="+ closing in on the target"
+    )
+    target_overlap_pct: int = integer(0, 100, doc="of the car's front")
+    line_left: LineType = enumerated(LineType)
+    line_right: LineType = enumerated(LineType)
+    line_left_m: float = scaled(
+        -10, 10, factor=0.01, raw="i16", doc="car's side to the left line; < 0 over it"
+    )
+    line_right_m: float = scaled(
+        -10, 10, factor=0.01, raw="i16", doc="car's side to the right line; < 0 over it"
+    )
+    lateral_speed_mps: float = scaled(-5, 5, factor=0.01, raw="i16", doc="+ to the left")
+    collision: bool = flag("the car has hit the target")
+
+
 #: Every message, in CAN ID order.
 CATALOG: tuple[MessageSpec, ...] = tuple(
     sorted(
@@ -181,11 +220,13 @@ CATALOG: tuple[MessageSpec, ...] = tuple(
                 EcuMrm,
                 EcuHmi,
                 EcuAdas,
+                EcuAssist,
                 DmsFaceState,
                 DmsDistraction,
                 DmsDrowsiness,
                 DmsStatus,
                 VehState,
+                VehEnv,
             )
         ),
         key=lambda spec: spec.can_id,

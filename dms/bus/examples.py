@@ -9,8 +9,10 @@ from dms.bus.catalog import (
     DmsFaceState,
     DmsStatus,
     EcuAdas,
+    EcuAssist,
     EcuHmi,
     EcuMrm,
+    VehEnv,
     VehState,
 )
 from dms.bus.enums import (
@@ -22,8 +24,10 @@ from dms.bus.enums import (
     DriverInput,
     Fallback,
     GazeZone,
+    LineType,
     MrmState,
     Sensitivity,
+    TargetKind,
     TurnSignal,
     UnresponsiveReason,
 )
@@ -37,6 +41,7 @@ def example_messages() -> list[Message]:
         EcuMrm(MrmState.INACTIVE, 0.0, 1, False, False),
         EcuHmi(AlertLevel.VISUAL, AlertKind.DISTRACTION, Chime.NONE, False, False, False, 0),
         EcuAdas(Sensitivity.HIGH, Sensitivity.HIGH, False, True, Fallback.NONE),
+        EcuAssist(fcw=True, ldw=False, aeb_decel_mps2=0.0, lka=False, lka_lateral_mps=0.0),
         DmsFaceState(
             face_present=True,
             confidence_prob=0.97,
@@ -73,5 +78,17 @@ def example_messages() -> list[Message]:
         DmsStatus(DmsState.ACTIVE, DmsFault.NONE, 30.0, 100, 0.0),
         VehState(
             27.8, -0.2, 15320.4, 1, 3, 0.12, False, TurnSignal.OFF, DriverInput.STEERING, True, True
+        ),
+        VehEnv(
+            target=TargetKind.CAR,
+            target_range_m=54.2,
+            target_closing_mps=21.1,
+            target_overlap_pct=100,
+            line_left=LineType.DASHED,
+            line_right=LineType.SOLID,
+            line_left_m=0.61,
+            line_right_m=1.09,
+            lateral_speed_mps=0.24,
+            collision=False,
         ),
     ]

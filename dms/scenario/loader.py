@@ -13,7 +13,7 @@ from typing import TypeVar
 import yaml
 
 from dms import settings
-from dms.bus.enums import GazeZone
+from dms.bus.enums import GazeZone, LineType
 from dms.driver_state.cabin import Cabin
 from dms.errors import ConfigError, ScenarioError
 from dms.events import EventKind
@@ -37,6 +37,8 @@ from dms.scenario.yamlnodes import (
     plain,
     where,
 )
+from dms.units import KPH
+from dms.vehicle.road import TEST_TARGETS, Road, Target
 from dms.vehicle.simulators import SIMULATORS
 
 __all__ = ["EXPECTABLE_EVENTS", "load_scenario"]
@@ -56,6 +58,8 @@ _TOP_KEYS = (
     "cabin",
     "sensor",
     "vehicle",
+    "road",
+    "target",
     "timeline",
     "expect",
     "settings",
@@ -85,7 +89,7 @@ def load_scenario(path: str | Path) -> Scenario:
         driver=attempt(lambda: _driver(top.section("driver")), DriverProfile()),
         sensor=attempt(lambda: _sensor(top.section("sensor"), fps), SensorProfile()),
         cabin=attempt(lambda: _cabin(top.section("cabin")), Cabin()),
-        vehicle=attempt(lambda: _vehicle(top.section("vehicle"), duration), VehicleProfile()),
+        vehicle=attempt(lambda: _vehicle(top, duration), VehicleProfile()),
         timeline=_each(problems, timeline, lambda node: _behaviour(path, node, duration)),
         expectations=_each(problems, expect, lambda node: _expectation(path, node, duration)),
         settings=attempt(lambda: _settings(path, top), ()),
@@ -128,6 +132,8 @@ def _driver(fields: Fields | None) -> DriverProfile:
         neutral_roll_deg=fields.number(
             "neutral_roll_deg", default.neutral_roll_deg, minimum=-30, maximum=30
         ),
+        reaction_s=fields.number("reaction_s", default.reaction_s, minimum=0.3, maximum=3.0),
+        drift_mps=fields.number("drift_mps", default.drift_mps, minimum=-1.0, maximum=1.0),
     )
     fields.done([f.name for f in dataclasses.fields(DriverProfile)])
     return profile
@@ -188,19 +194,70 @@ def _cabin(fields: Fields | None) -> Cabin:
     return cabin
 
 
-def _vehicle(fields: Fields | None, duration: float) -> VehicleProfile:
+def _vehicle(top: Fields, duration: float) -> VehicleProfile:
+    fields = top.section("vehicle")
+    road = _road(top.section("road"))
+    target = top.section("target")
     if fields is None:
-        return VehicleProfile()
-    speed = _speed(fields)
-    sim = fields.text("sim", "builtin", choices=SIMULATORS)
-    lanes = fields.integer("lanes", 3, minimum=1)
-    if sim == "sumo" and lanes != 3:
-        raise fields.fail("lanes", "the SUMO road network has 3 lanes")
-    start_lane = fields.integer("start_lane", min(1, lanes - 1), minimum=0)
-    if start_lane >= lanes:
-        raise fields.fail("start_lane", f"lane {start_lane} does not exist on a {lanes}-lane road")
-    fields.done(("speed_kph", "sim", "lanes", "start_lane"))
-    return VehicleProfile(speed=speed, sim=sim, lanes=lanes, start_lane=start_lane)
+        profile = VehicleProfile(road=road)
+    else:
+        speed = _speed(fields)
+        sim = fields.text("sim", "builtin", choices=SIMULATORS)
+        lanes = fields.integer("lanes", 3, minimum=1)
+        if sim == "sumo" and lanes != 3:
+            raise fields.fail("lanes", "the SUMO road network has 3 lanes")
+        start_lane = fields.integer("start_lane", min(1, lanes - 1), minimum=0)
+        if start_lane >= lanes:
+            raise fields.fail(
+                "start_lane", f"lane {start_lane} does not exist on a {lanes}-lane road"
+            )
+        fields.done(("speed_kph", "sim", "lanes", "start_lane"))
+        profile = VehicleProfile(
+            speed=speed, sim=sim, lanes=lanes, start_lane=start_lane, road=road
+        )
+    if target is None:
+        return profile
+    return dataclasses.replace(profile, target=_target(target, profile.speed, duration))
+
+
+def _road(fields: Fields | None) -> Road:
+    if fields is None:
+        return Road()
+    names = {kind.name.lower(): kind for kind in LineType if kind is not LineType.NONE}
+    lines = names[fields.text("lines", "dashed", choices=tuple(names))]
+    road = Road(
+        lane_width_m=fields.number("lane_width_m", 3.5, minimum=2.5, maximum=5.0),
+        line_left=lines,
+        line_right=lines,
+    )
+    fields.done(("lane_width_m", "lines"))
+    return road
+
+
+def _target(fields: Fields, speed: SpeedProfile, duration: float) -> Target:
+    """A Euro NCAP test target: where it appears, as a distance or a time to collision."""
+    test = fields.text("test", choices=tuple(TEST_TARGETS))
+    kind, default_mps = TEST_TARGETS[test]  # type: ignore[index]
+    target_mps = fields.number("speed_kph", default_mps / KPH, minimum=0, maximum=200) * KPH
+    at_s = fields.number("at_s", 0.0, minimum=0.0, maximum=duration)
+    if fields.has("distance_m") == fields.has("ttc_s"):
+        raise fields.fail("test", "give the target's start as distance_m or as ttc_s (one)")
+    if fields.has("distance_m"):
+        range_m = fields.number("distance_m", minimum=1.0, maximum=1000.0)
+    else:
+        closing = speed.mps(at_s) - target_mps
+        if closing <= 0.0:
+            raise fields.fail("ttc_s", "the car does not close in on the target then")
+        range_m = fields.number("ttc_s", minimum=0.5, maximum=60.0) * closing
+    location = fields.number("impact_location_pct", 50.0, minimum=0.0, maximum=100.0)
+    fields.done(("test", "speed_kph", "at_s", "distance_m", "ttc_s", "impact_location_pct"))
+    return Target(
+        kind=kind,
+        speed_mps=target_mps,
+        range_m=range_m,
+        appear_s=at_s,
+        impact_location_pct=location,
+    )
 
 
 def _speed(fields: Fields) -> SpeedProfile:

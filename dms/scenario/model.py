@@ -10,6 +10,7 @@ from pathlib import Path
 from dms.bus.enums import AlertKind, GazeZone
 from dms.driver_state.cabin import Cabin
 from dms.units import KPH
+from dms.vehicle.road import Road, Target
 
 __all__ = [
     "FACE_BEHAVIOURS",
@@ -112,6 +113,13 @@ class DriverProfile:
     neutral_yaw_deg: float = 0.0
     neutral_pitch_deg: float = 8.0  # frontal faces read a few degrees pitched down
     neutral_roll_deg: float = 0.0
+    # How long from seeing a hazard to acting on it: about 1.2 s for a driver who sees it
+    # coming with eyes on the road (Green, "How long does it take to stop?", 2000:
+    # 0.7-1.5 s), counted again once a distracted driver's eyes are back.
+    reaction_s: float = 1.2
+    # How fast the car drifts across the lane while the eyes are off the road or closed:
+    # Euro NCAP's lane-support tests use lateral speeds of 0.2-0.5 m/s (+ to the left).
+    drift_mps: float = 0.3
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +153,8 @@ class VehicleProfile:
     sim: str = "builtin"  # builtin | sumo
     lanes: int = 3
     start_lane: int = 1  # 0 = rightmost
+    road: Road = field(default_factory=Road)
+    target: Target | None = None  # a Euro NCAP test target ahead (built-in vehicle)
 
 
 @dataclass(frozen=True, slots=True)

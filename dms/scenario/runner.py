@@ -39,10 +39,12 @@ from dms.bus.inbox import Inbox
 from dms.bus.keys import ROLES, KeyRing
 from dms.events import Event
 from dms.scenario.behaviour import build_ground_truth, sensor_rng
-from dms.scenario.controls import DriverTimeline, FaultyLink
+from dms.scenario.controls import FaultyLink
+from dms.scenario.driver_model import DriverModel
 from dms.scenario.expectations import ExpectationResult, check_expectations
 from dms.scenario.metrics import Metrics, score
 from dms.scenario.model import BehaviourKind, Scenario
+from dms.scenario.road_watch import RoadWatch
 from dms.sensor.features import FaceFeatures
 from dms.sensor.module import CameraModule
 from dms.sensor.synthetic import SyntheticFace
@@ -181,6 +183,8 @@ def scenario_vehicle(
         lanes=profile.lanes,
         start_lane=profile.start_lane,
         seed=scenario.seed,
+        road=profile.road,
+        target=profile.target,
         options=options,
     )
 
@@ -218,7 +222,8 @@ class Replay:
             eye_aperture=scenario.driver.eye_aperture,
             noise_px=scenario.sensor.noise_px,
         )
-        self._driver = DriverTimeline(scenario)
+        self._driver = DriverModel(scenario, self._truth)
+        self._road = RoadWatch()
         self._stack = contextlib.ExitStack()
         stack = self._stack
         try:
@@ -297,7 +302,10 @@ class Replay:
             self._next_chunk(i)
         clock, node_s = time.perf_counter, self._node_s
         started = clock()
-        self._sim.step(t_s, self._driver.controls)
+        status = self._sim.step(t_s, self._driver.controls)
+        if status is not None:
+            self._driver.saw(status)
+            self.events.extend(self._road.observe(t_s, status))
         stepped = clock()
         features = self._features[i % RENDER_CHUNK]
         if features is None:
@@ -308,6 +316,7 @@ class Replay:
         ecu = self._ecu.step(t_s)
         if ecu is not None:
             self.events.extend(ecu.events)
+            self._driver.heard(t_s, fcw=ecu.assist.fcw, ldw=ecu.assist.ldw)
         cycled = clock()
         self._observer.poll(t_s)
         node_s["vehicle"] += stepped - started
@@ -342,6 +351,7 @@ class Replay:
     def finish(self) -> ReplayResult:
         end_s = self.t_s
         self.events.extend(self._module.finish(end_s))
+        self.events.extend(self._road.finish())
         self._observer.poll(end_s)
         self._observer.drain()
         self._stack.close()

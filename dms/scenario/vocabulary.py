@@ -50,6 +50,8 @@ _ALL_ZONES = frozenset(ZONES.values())
 _TIMED = EventDetails(duration=True)
 _PLAIN = EventDetails()
 _UNRESPONSIVE = frozenset(UnresponsiveReason) - {UnresponsiveReason.NONE}
+#: Driver assistance events carry the sensitivity they acted at.
+_SENSITIVITY = EventDetails(levels=(int(min(Sensitivity)), int(max(Sensitivity))))
 
 DETAILS: dict[EventKind, EventDetails] = {
     EventKind.BLINK: _TIMED,
@@ -76,7 +78,7 @@ DETAILS: dict[EventKind, EventDetails] = {
         levels=(int(AlertLevel.VISUAL), int(AlertLevel.URGENT)), alert=True
     ),
     EventKind.WARNING_CLEARED: _PLAIN,
-    EventKind.ADAS_SENSITIVITY: EventDetails(levels=(int(min(Sensitivity)), int(max(Sensitivity)))),
+    EventKind.ADAS_SENSITIVITY: _SENSITIVITY,
     EventKind.MRM_STARTED: EventDetails(
         reasons=_names(MrmState.LANE_CHANGE, MrmState.DECELERATING)
     ),
@@ -89,6 +91,13 @@ DETAILS: dict[EventKind, EventDetails] = {
     EventKind.DMS_AVAILABLE: _PLAIN,
     EventKind.VEHICLE_UNAVAILABLE: _PLAIN,
     EventKind.VEHICLE_AVAILABLE: _PLAIN,
+    EventKind.FCW: _SENSITIVITY,
+    EventKind.AEB: _SENSITIVITY,
+    EventKind.LDW: _SENSITIVITY,
+    EventKind.LKA: _SENSITIVITY,
+    EventKind.COLLISION: _PLAIN,
+    EventKind.AVOIDED: _PLAIN,
+    EventKind.LANE_DEPARTURE: EventDetails(reasons=frozenset({"left", "right"})),
 }
 
 

@@ -14,7 +14,14 @@ import math
 from dataclasses import dataclass, field
 
 from dms.bus.enums import MrmState, TargetKind, TurnSignal
-from dms.vehicle.model import DriverControls, MrmCommand, Vehicle, VehicleStatus
+from dms.vehicle.model import (
+    NO_ASSIST,
+    AssistCommand,
+    DriverControls,
+    MrmCommand,
+    Vehicle,
+    VehicleStatus,
+)
 from dms.vehicle.road import EGO_WIDTH_M, Road, Target, TargetTrack
 
 __all__ = ["BuiltinSettings", "BuiltinVehicle"]
@@ -33,6 +40,11 @@ class BuiltinSettings:
     wander_period_s: float = 9.0
     # An MRM steers a drifted car back to the lane centre this fast.
     recentre_mps: float = 0.3
+    # Lane keeping turns the car's lateral speed at most this briskly: a steering torque
+    # overlay a driver can overrule gives about 0.1 g of lateral acceleration.
+    lka_lateral_accel_mps2: float = 1.0
+    # Braking the car can do on a dry road (AEB's full braking; friction about 0.9).
+    max_decel_mps2: float = 9.0
 
 
 class BuiltinVehicle(Vehicle):
@@ -47,11 +59,19 @@ class BuiltinVehicle(Vehicle):
         self._lane = min(max(s.start_lane, 0), s.lanes - 1)
         self._lane_change = 0.0  # progress of a lane change, 0..1
         self._drift_m = 0.0  # how far the driver's steering has let the car drift
+        self._lateral_mps = 0.0  # how fast it drifts now
         self._offset = 0.0  # from the lane centre, + left
         self._track = TargetTrack(s.target, s.road.lane_width_m) if s.target is not None else None
         self._t = 0.0
+        self._weave_s = 0.0  # time spent moving: a standing car does not weave
 
-    def step(self, dt_s: float, controls: DriverControls, command: MrmCommand) -> VehicleStatus:
+    def step(
+        self,
+        dt_s: float,
+        controls: DriverControls,
+        command: MrmCommand,
+        assist: AssistCommand = NO_ASSIST,
+    ) -> VehicleStatus:
         s = self.settings
         self._t += dt_s
         before = self._speed
@@ -59,11 +79,13 @@ class BuiltinVehicle(Vehicle):
         crashed = track is not None and track.collision is not None
         if crashed:
             self._speed = 0.0
-        elif command.active or controls.brake_decel_mps2 > 0.0:
+        elif command.active or controls.brake_decel_mps2 > 0.0 or assist.aeb_decel_mps2 > 0.0:
             decel = max(
-                command.target_decel_mps2 if command.active else 0.0, controls.brake_decel_mps2
+                command.target_decel_mps2 if command.active else 0.0,
+                controls.brake_decel_mps2,
+                assist.aeb_decel_mps2,
             )
-            self._speed = max(0.0, self._speed - decel * dt_s)
+            self._speed = max(0.0, self._speed - min(decel, s.max_decel_mps2) * dt_s)
         else:
             wanted = controls.target_speed_mps if controls.ignition_on else 0.0
             change = wanted - self._speed
@@ -72,7 +94,7 @@ class BuiltinVehicle(Vehicle):
         self._position += (before + self._speed) / 2.0 * dt_s
 
         before_offset = self._offset
-        turning = self._lateral(dt_s, controls, command, moving=self._speed > 0.0)
+        turning = self._lateral(dt_s, controls, command, assist, moving=self._speed > 0.0)
         lane_y = (self._lane - s.start_lane) * s.road.lane_width_m  # across the road
         if track is not None and not crashed:
             track.step(
@@ -115,10 +137,17 @@ class BuiltinVehicle(Vehicle):
         )
 
     def _lateral(
-        self, dt_s: float, controls: DriverControls, command: MrmCommand, *, moving: bool
+        self,
+        dt_s: float,
+        controls: DriverControls,
+        command: MrmCommand,
+        assist: AssistCommand,
+        *,
+        moving: bool,
     ) -> TurnSignal:
         """Move across the lane: an MRM's lane change, else the driver's drift on top of
-        the natural weave (an MRM steers the drift back to the centre)."""
+        the natural weave (an MRM steers the drift back to the centre), which lane keeping
+        turns at its lateral acceleration."""
         s = self.settings
         width = s.road.lane_width_m
         step = (command.target_lane > self._lane) - (command.target_lane < self._lane)  # +1 left
@@ -127,17 +156,25 @@ class BuiltinVehicle(Vehicle):
             if self._lane_change >= 1.0:
                 self._lane += step
                 self._lane_change = 0.0
-            self._drift_m = 0.0
+            self._drift_m = self._lateral_mps = 0.0
             self._offset = step * width * self._lane_change
             return TurnSignal.LEFT if step > 0 else TurnSignal.RIGHT
         if command.active:
             back = min(abs(self._drift_m), s.recentre_mps * dt_s)
             self._drift_m -= math.copysign(back, self._drift_m)
+            self._lateral_mps = 0.0
             self._offset = self._drift_m  # the MRM holds the lane centre: no weave
             return TurnSignal.OFF
+        if assist.lka:
+            turn = s.lka_lateral_accel_mps2 * dt_s
+            change = assist.lka_lateral_mps - self._lateral_mps
+            self._lateral_mps += max(-turn, min(turn, change))
+        else:
+            self._lateral_mps = controls.drift_mps
         if moving:
-            self._drift_m += controls.drift_mps * dt_s
-        weave = s.wander_m * math.sin(2.0 * math.pi * self._t / s.wander_period_s)
+            self._drift_m += self._lateral_mps * dt_s
+            self._weave_s += dt_s
+        weave = s.wander_m * math.sin(2.0 * math.pi * self._weave_s / s.wander_period_s)
         self._offset = self._drift_m + weave
         # Drifted wholly into the next lane: that lane is the car's now.
         if self._offset > width / 2.0 and self._lane < s.lanes - 1:

@@ -25,7 +25,14 @@ from typing import Any
 
 from dms.bus.enums import TurnSignal
 from dms.errors import ConfigError, DmsError, SimulatorError
-from dms.vehicle.model import DriverControls, MrmCommand, Vehicle, VehicleStatus
+from dms.vehicle.model import (
+    NO_ASSIST,
+    AssistCommand,
+    DriverControls,
+    MrmCommand,
+    Vehicle,
+    VehicleStatus,
+)
 
 __all__ = ["CarlaSettings", "CarlaVehicle"]
 
@@ -91,7 +98,13 @@ class CarlaVehicle(Vehicle):
                 return actor
         raise ConfigError(f"no vehicle with role_name {role_name!r} in the CARLA world")
 
-    def step(self, dt_s: float, controls: DriverControls, command: MrmCommand) -> VehicleStatus:
+    def step(
+        self,
+        dt_s: float,
+        controls: DriverControls,
+        command: MrmCommand,
+        assist: AssistCommand = NO_ASSIST,  # not acted on here yet
+    ) -> VehicleStatus:
         try:
             return self._step(dt_s, controls, command)
         except DmsError:

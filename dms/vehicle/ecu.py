@@ -7,6 +7,7 @@ machine and deadline, :mod:`dms.bus.health`), runs the policy and publishes ``EC
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import can
@@ -19,6 +20,7 @@ from dms.bus import (
     Message,
     Publisher,
     Receiver,
+    VehEnv,
     VehState,
 )
 from dms.bus.freshness import FreshnessStore
@@ -26,6 +28,7 @@ from dms.bus.inbox import Inbox
 from dms.bus.keys import KeyRing
 from dms.bus.schedule import PeriodicSchedule
 from dms.driver_state.cabin import Cabin
+from dms.vehicle.assist import AssistInputs, AssistPolicy
 from dms.vehicle.policy import EcuInputs, EcuOutputs, EcuPolicy, EcuSettings
 
 __all__ = ["DMS_WATCHED", "EcuNode"]
@@ -33,6 +36,7 @@ __all__ = ["DMS_WATCHED", "EcuNode"]
 #: The DMS messages the ECU relies on; any of them missing or corrupt: DMS unavailable.
 DMS_WATCHED = ("DMS_Status", "DMS_Distraction", "DMS_Drowsiness")
 _VEHICLE = VehState.SPEC.name
+_ENV = VehEnv.SPEC.name
 
 
 class EcuNode:
@@ -50,11 +54,12 @@ class EcuNode:
         start_s: float = 0.0,
         on_arrival: bool = False,
     ) -> None:
-        self.inbox = Inbox(bus, DmsDistraction, DmsDrowsiness, DmsStatus, VehState)
+        self.inbox = Inbox(bus, DmsDistraction, DmsDrowsiness, DmsStatus, VehState, VehEnv)
         self._publisher = publisher
         self._receiver = Receiver(keys=keys, freshness=freshness, start_s=start_s)
         self._health = self._receiver.health
         self._policy = EcuPolicy(settings, cabin)
+        self._assist = AssistPolicy(self._policy.settings.assist)
         self._latest: dict[type[Message], Message] = {}
         self._schedule = PeriodicSchedule()
         #: run a cycle as soon as a DMS message arrives, not only at the cycle's period
@@ -78,7 +83,7 @@ class EcuNode:
 
     def next_deadline_s(self, t_s: float) -> float:
         """When a watched input times out if nothing more arrives: a cycle is due then."""
-        return self._health.next_deadline_s(t_s, (*DMS_WATCHED, _VEHICLE))
+        return self._health.next_deadline_s(t_s, (*DMS_WATCHED, _VEHICLE, _ENV))
 
     def step(self, t_s: float) -> EcuOutputs | None:
         """Run a task cycle when one is due at ``t_s`` (else ``None``).
@@ -107,14 +112,31 @@ class EcuNode:
                 vehicle_ok=self._health.available(_VEHICLE, t_s),
             )
         )
+        outputs = self._assisted(outputs, t_s)
         self._deadline_s = self.next_deadline_s(t_s)
         mrm = outputs.mrm.message()
         if due or self._changed(mrm):
             self._send(mrm, t_s)
-        for message in (outputs.hmi, outputs.adas):
+        for message in (outputs.hmi, outputs.adas, outputs.assist.message()):
             if self._changed(message) or self._schedule.due(type(message), t_s):
                 self._send(message, t_s)
         return outputs
+
+    def _assisted(self, outputs: EcuOutputs, t_s: float) -> EcuOutputs:
+        """FCW, AEB and lane keeping at the sensitivity the driver's state set."""
+        vehicle = self._latest.get(VehState)
+        env = self._latest.get(VehEnv) if self._health.available(_ENV, t_s) else None
+        assisted = self._assist.update(
+            AssistInputs(
+                t_s=t_s,
+                speed_mps=vehicle.speed_mps if isinstance(vehicle, VehState) else 0.0,
+                env=env if isinstance(env, VehEnv) else None,
+                sensitivity=outputs.adas.fcw_sensitivity,
+            )
+        )
+        return dataclasses.replace(
+            outputs, assist=assisted.command, events=outputs.events + assisted.events
+        )
 
     def _changed(self, message: Message) -> bool:
         return self.on_arrival and self._sent.get(type(message)) != message

@@ -6,11 +6,11 @@ import math
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
-from dms.bus import EcuMrm, VehState
+from dms.bus import EcuAssist, EcuMrm, VehEnv, VehState
 from dms.bus.enums import DriverInput, LineType, MrmState, TargetKind, TurnSignal
 from dms.vehicle.road import Collision
 
-__all__ = ["DriverControls", "MrmCommand", "Vehicle", "VehicleStatus"]
+__all__ = ["NO_ASSIST", "AssistCommand", "DriverControls", "MrmCommand", "Vehicle", "VehicleStatus"]
 
 STANDSTILL_MPS = 0.1
 
@@ -78,6 +78,40 @@ class MrmCommand:
         )
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AssistCommand:
+    """The ECU's driver assistance commands (``ECU_Assist`` on the bus)."""
+
+    fcw: bool = False
+    ldw: bool = False
+    aeb_decel_mps2: float = 0.0  # autonomous braking; 0: none
+    lka: bool = False
+    lka_lateral_mps: float = 0.0  # the lateral speed lane keeping steers to (+ left)
+
+    @classmethod
+    def from_message(cls, message: EcuAssist) -> AssistCommand:
+        return cls(
+            fcw=message.fcw,
+            ldw=message.ldw,
+            aeb_decel_mps2=message.aeb_decel_mps2,
+            lka=message.lka,
+            lka_lateral_mps=message.lka_lateral_mps,
+        )
+
+    def message(self) -> EcuAssist:
+        return EcuAssist.saturated(
+            fcw=self.fcw,
+            ldw=self.ldw,
+            aeb_decel_mps2=self.aeb_decel_mps2,
+            lka=self.lka,
+            lka_lateral_mps=self.lka_lateral_mps,
+        )
+
+
+#: No assistance: what a vehicle does without (or without trusted) ECU_Assist commands.
+NO_ASSIST = AssistCommand()
+
+
 @dataclass(frozen=True, slots=True)
 class VehicleStatus:
     """The vehicle's state after a step (``VEH_State`` on the bus)."""
@@ -124,6 +158,21 @@ class VehicleStatus:
             assist_engaged=self.assist_engaged,
         )
 
+    def env_message(self) -> VehEnv:
+        """What the car's forward radar and lane camera see (``VEH_Env``)."""
+        return VehEnv.saturated(
+            target=self.target,
+            target_range_m=self.target_range_m,
+            target_closing_mps=self.target_closing_mps,
+            target_overlap_pct=round(self.target_overlap_pct),
+            line_left=self.line_left,
+            line_right=self.line_right,
+            line_left_m=self.line_left_m,
+            line_right_m=self.line_right_m,
+            lateral_speed_mps=self.lateral_speed_mps,
+            collision=self.collision is not None,
+        )
+
 
 class Vehicle(ABC):
     """A vehicle simulator: the driver's controls and the ECU's MRM command in, state out."""
@@ -131,8 +180,15 @@ class Vehicle(ABC):
     name: str
 
     @abstractmethod
-    def step(self, dt_s: float, controls: DriverControls, command: MrmCommand) -> VehicleStatus:
-        """Advance by ``dt_s`` seconds."""
+    def step(
+        self,
+        dt_s: float,
+        controls: DriverControls,
+        command: MrmCommand,
+        assist: AssistCommand = NO_ASSIST,
+    ) -> VehicleStatus:
+        """Advance by ``dt_s`` seconds, the driver's ``controls`` under the ECU's MRM
+        ``command`` and its driver assistance (``assist``: AEB, lane keeping)."""
 
     def close(self) -> None:  # noqa: B027 - simulators without resources need nothing
         """Release the simulator."""

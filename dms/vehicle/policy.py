@@ -32,9 +32,10 @@ from dms.driver_state.cabin import Cabin
 from dms.errors import ConfigError
 from dms.events import Event, EventKind
 from dms.units import KPH
+from dms.vehicle.assist import AssistSettings
 from dms.vehicle.fallback import FALLBACK_CAUSES, FallbackSettings
 from dms.vehicle.fallback import Fallback as HandsOnWheel
-from dms.vehicle.model import STANDSTILL_MPS, MrmCommand
+from dms.vehicle.model import NO_ASSIST, STANDSTILL_MPS, AssistCommand, MrmCommand
 
 __all__ = ["EcuInputs", "EcuOutputs", "EcuPolicy", "EcuSettings"]
 
@@ -78,6 +79,8 @@ class EcuSettings:
     lockout_after_level3: int = 3
     # When the camera cannot watch the driver: hands-on-wheel monitoring.
     fallback: FallbackSettings = field(default_factory=FallbackSettings)
+    # Forward collision warning, AEB and lane keeping, their sensitivity set by the above.
+    assist: AssistSettings = field(default_factory=AssistSettings)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +104,7 @@ class EcuOutputs:
     adas: EcuAdas
     mrm: MrmCommand
     events: tuple[Event, ...] = ()
+    assist: AssistCommand = NO_ASSIST  # set by the ECU node's assistance (dms.vehicle.assist)
 
 
 _TAKEOVER_PEDALS = DriverInput.ACCELERATOR | DriverInput.BRAKE | DriverInput.BUTTON

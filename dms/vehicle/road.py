@@ -21,6 +21,7 @@ from dms.units import KPH
 __all__ = [
     "EGO_WIDTH_M",
     "TARGET_WIDTH_M",
+    "TEST_TARGETS",
     "Collision",
     "Road",
     "Target",

@@ -7,17 +7,25 @@ from dataclasses import replace
 
 import can
 
-from dms.bus import EcuMrm, Publisher, Receiver, VehState
+from dms.bus import EcuAssist, EcuMrm, Publisher, Receiver, VehEnv, VehState
 from dms.bus.enums import MrmState
 from dms.bus.freshness import FreshnessStore
 from dms.bus.inbox import Inbox
 from dms.bus.keys import KeyRing
 from dms.bus.schedule import PeriodicSchedule
-from dms.vehicle.model import DriverControls, MrmCommand, Vehicle, VehicleStatus
+from dms.vehicle.model import (
+    NO_ASSIST,
+    AssistCommand,
+    DriverControls,
+    MrmCommand,
+    Vehicle,
+    VehicleStatus,
+)
 
 __all__ = ["LOST_COMMAND_DECEL_MPS2", "SimNode"]
 
 _MRM = EcuMrm.SPEC.name
+_ASSIST = EcuAssist.SPEC.name
 #: How hard the vehicle stops on its own when the ECU's commands stop mid-manoeuvre: the
 #: ECU's own MRM deceleration (EcuSettings.mrm_decel_mps2), so the stop goes on unchanged.
 LOST_COMMAND_DECEL_MPS2 = 2.5
@@ -45,12 +53,13 @@ class SimNode:
         start_s: float = 0.0,
     ) -> None:
         self.vehicle = vehicle
-        self.inbox = Inbox(bus, EcuMrm)
+        self.inbox = Inbox(bus, EcuMrm, EcuAssist)
         self._publisher = publisher
         self._receiver = Receiver(keys=keys, freshness=freshness, start_s=start_s)
         self._health = self._receiver.health
         self._schedule = PeriodicSchedule()
         self._command = MrmCommand()
+        self._assist = NO_ASSIST
         self._last_t: float | None = None
         self.status: VehicleStatus | None = None
         #: whether the ECU's commands are missing or invalid right now
@@ -71,8 +80,10 @@ class SimNode:
         self._take_commands(t_s, controls)
         dt_s = t_s - self._last_t if self._last_t is not None else 0.0
         self._last_t = t_s
-        self.status = self.vehicle.step(dt_s, controls, self._command)
+        self.status = self.vehicle.step(dt_s, controls, self._command, self._assist)
         self._publisher.send(self.status.message(), t_s)
+        if self._schedule.due(VehEnv, t_s):
+            self._publisher.send(self.status.env_message(), t_s)
         return self.status
 
     def _take_commands(self, t_s: float, controls: DriverControls) -> None:
@@ -84,6 +95,10 @@ class SimNode:
                 if command.active or not self.stopping_alone:
                     self._command = command
                     self.stopping_alone = False
+            elif isinstance(message, EcuAssist) and self._health.valid(_ASSIST, t_s):
+                self._assist = AssistCommand.from_message(message)
+        if not self._health.available(_ASSIST, t_s):
+            self._assist = NO_ASSIST  # no trusted commands: no autonomous braking or steering
         self.commands_lost = not self._health.available(_MRM, t_s)
         if self.commands_lost and self._command.active:
             self.stopping_alone = True

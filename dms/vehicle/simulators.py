@@ -10,6 +10,7 @@ from dms.errors import ConfigError
 from dms.vehicle.builtin import BuiltinSettings, BuiltinVehicle
 from dms.vehicle.carla_vehicle import CarlaSettings
 from dms.vehicle.model import Vehicle
+from dms.vehicle.road import Road, Target
 from dms.vehicle.sumo import SumoSettings
 
 __all__ = ["SIMULATORS", "SimulatorName", "SimulatorOptions", "make_vehicle"]
@@ -33,15 +34,21 @@ def make_vehicle(
     lanes: int = 3,
     start_lane: int = 1,
     seed: int = 0,
+    road: Road | None = None,
+    target: Target | None = None,
     options: SimulatorOptions | None = None,
 ) -> Vehicle:
     """The ego vehicle in the simulator ``name``, at ``speed_mps``. ``lanes`` and
-    ``start_lane`` shape the built-in road and place the ego on SUMO's packaged one."""
+    ``start_lane`` shape the built-in road and place the ego on SUMO's packaged one;
+    ``road`` and ``target`` (a Euro NCAP test target) are the built-in vehicle's."""
     options = options or SimulatorOptions()
     if name == "builtin":
-        return BuiltinVehicle(
-            BuiltinSettings(lanes=lanes, start_lane=start_lane), speed_mps=speed_mps
+        settings = BuiltinSettings(
+            lanes=lanes, start_lane=start_lane, road=road or Road(), target=target
         )
+        return BuiltinVehicle(settings, speed_mps=speed_mps)
+    if target is not None:
+        raise ConfigError(f"test targets run on the built-in vehicle, not yet on {name}")
     if name == "sumo":
         from dms.vehicle.sumo import SumoVehicle
 

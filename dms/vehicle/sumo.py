@@ -21,7 +21,14 @@ from typing import Any
 
 from dms.bus.enums import MrmState, TurnSignal
 from dms.errors import ConfigError, DmsError, SimulatorError
-from dms.vehicle.model import DriverControls, MrmCommand, Vehicle, VehicleStatus
+from dms.vehicle.model import (
+    NO_ASSIST,
+    AssistCommand,
+    DriverControls,
+    MrmCommand,
+    Vehicle,
+    VehicleStatus,
+)
 
 __all__ = ["HAZARD_BIT", "SUMO_STEP_S", "SumoSettings", "SumoVehicle", "packaged_network"]
 
@@ -157,7 +164,13 @@ class SumoVehicle(Vehicle):
             count = self._lanes[road] = int(self._sumo.edge.getLaneNumber(road))
         return count
 
-    def step(self, dt_s: float, controls: DriverControls, command: MrmCommand) -> VehicleStatus:
+    def step(
+        self,
+        dt_s: float,
+        controls: DriverControls,
+        command: MrmCommand,
+        assist: AssistCommand = NO_ASSIST,  # not acted on here yet
+    ) -> VehicleStatus:
         try:
             return self._step(dt_s, controls, command)
         except DmsError:
