@@ -21,11 +21,13 @@ from dms.bus import (
     DmsFaceState,
     DmsStatus,
     EcuAdas,
+    EcuAssist,
     EcuHmi,
     EcuMrm,
     FrameStatus,
     Message,
     Receiver,
+    VehEnv,
     VehState,
 )
 from dms.bus.freshness import FreshnessStore
@@ -86,6 +88,8 @@ class HudState:
     hmi: EcuHmi | None = None
     adas: EcuAdas | None = None
     mrm: EcuMrm | None = None
+    env: VehEnv | None = None  # what the car's radar and lane camera see
+    assist: EcuAssist | None = None  # FCW, AEB, LDW and LKA
     bus: BusStats = field(default_factory=BusStats)
     history: tuple[HistoryPoint, ...] = ()
     paused: bool = False
@@ -194,6 +198,8 @@ class BusView:
             hmi=None if EcuHmi.SPEC.name in unavailable else _of(latest, EcuHmi),
             adas=_of(latest, EcuAdas),
             mrm=_of(latest, EcuMrm),
+            env=_of(latest, VehEnv),
+            assist=None if EcuAssist.SPEC.name in unavailable else _of(latest, EcuAssist),
             bus=BusStats(
                 rates_hz=rates,
                 timed_out=self._health.timed_out(now_s),

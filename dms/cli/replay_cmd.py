@@ -48,6 +48,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--junit", type=Path, metavar="FILE.xml", help="also write a JUnit XML report (for CI)"
     )
     replay.add_argument(
+        "--support",
+        action="store_true",
+        help="also run each scenario without the DMS raising the ADAS sensitivity, and give "
+        "Euro NCAP's forward support, lane support and emergency function verdicts",
+    )
+    replay.add_argument(
         "--key-file",
         help="authenticate frames: a master secret, hex (default: $DMS_BUS_KEY). The replay "
         "signs with a one-off key derived from nothing, so its frames are never valid on "

@@ -24,6 +24,7 @@ from dms.scenario.loader import load_scenario
 from dms.scenario.model import Scenario
 from dms.scenario.report import write_report
 from dms.scenario.runner import Replay, ReplayResult, run_scenario
+from dms.scenario.support import WITHOUT_RAISE, SupportVerdict, judge
 from dms.settings import Assignment
 from dms.vehicle.simulators import SimulatorOptions
 
@@ -44,6 +45,7 @@ class _Common:
     options: SimulatorOptions
     realtime: bool
     plot: bool
+    support: bool = False  # judge forward / lane support and the emergency function
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -68,6 +70,7 @@ def replay(args: argparse.Namespace) -> int:
         options=simulator_options(args),
         realtime=args.realtime,
         plot=not args.no_plot,
+        support=args.support,
     )
     workers = _workers(args, len(jobs))
     if args.hud:
@@ -148,10 +151,23 @@ def _run(job: _Job, common: _Common, *, progress: bool = False) -> ReplayResult:
         progress=_progress(job.scenario) if progress else None,
         **_replay_options(job, common),
     )
+    if common.support:
+        result.support = _support(job, common, result)
     report = write_report(result, job.report_dir, plot=common.plot)
     if progress:
         _print_result(result, report)
     return result
+
+
+def _support(job: _Job, common: _Common, raised: ReplayResult) -> list[SupportVerdict]:
+    """The verdicts: ``raised`` against the same drive without the sensitivity raise."""
+    options = _replay_options(job, common) | {
+        "log_path": None,
+        "settings": (*common.settings, *WITHOUT_RAISE),
+    }
+    baseline = run_scenario(job.scenario, **options)
+    has_target = job.scenario.vehicle.target is not None
+    return judge(raised.events, baseline.events, has_target=has_target)
 
 
 def _run_quietly(job: _Job, common: _Common) -> ReplayResult:
@@ -225,6 +241,8 @@ def _print_result(result: ReplayResult, report: Path) -> None:
         where = "" if check.passed else f"{s.path}:{check.expectation.line}: "
         print(f"      {mark} {where}{check.text}  [{check.explain()}]")
     print(f"      metrics: {result.metrics.summary()}")
+    for judged in result.support:
+        print(f"      {judged}")
     print(f"      report: {report}", flush=True)
 
 

@@ -64,6 +64,7 @@ def report_dict(result: ReplayResult) -> dict[str, Any]:
         "metrics": result.metrics.as_dict(),
         "settings": effective(result.settings),
         "settings_sources": {key: str(source) for key, source in result.settings_sources.items()},
+        "support": [verdict.as_dict() for verdict in result.support],
     }
 
 

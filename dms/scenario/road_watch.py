@@ -3,7 +3,7 @@ avoided and lane departures, as events in the replay's report."""
 
 from __future__ import annotations
 
-from dms.bus.enums import TargetKind
+from dms.bus.enums import TargetKind, TurnSignal
 from dms.events import Event, EventKind
 from dms.units import KPH
 from dms.vehicle.model import VehicleStatus
@@ -44,8 +44,9 @@ class RoadWatch:
         return events
 
     def _lane(self, t_s: float, status: VehicleStatus) -> list[Event]:
+        """Over a line without the turn signal (a signalled lane change is meant)."""
         over = max(-status.line_left_m, -status.line_right_m)
-        if over > 0.0:
+        if over > 0.0 and (status.turn_signal is TurnSignal.OFF or self._departure):
             if self._departure is None:
                 side = "left" if status.line_left_m < status.line_right_m else "right"
                 self._departure = (t_s, side)

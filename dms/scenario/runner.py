@@ -45,6 +45,7 @@ from dms.scenario.expectations import ExpectationResult, check_expectations
 from dms.scenario.metrics import Metrics, score
 from dms.scenario.model import BehaviourKind, Scenario
 from dms.scenario.road_watch import RoadWatch
+from dms.scenario.support import SupportVerdict
 from dms.sensor.features import FaceFeatures
 from dms.sensor.module import CameraModule
 from dms.sensor.synthetic import SyntheticFace
@@ -97,6 +98,8 @@ class ReplayResult:
     #: the effective settings, and where each value that is not a default came from
     settings: DmsSettings = field(default_factory=DmsSettings)
     settings_sources: dict[str, Source] = field(default_factory=dict)
+    #: Euro NCAP's car responses judged against a run without the raise (replay --support)
+    support: list[SupportVerdict] = field(default_factory=list)
 
     @property
     def metrics(self) -> Metrics:

@@ -86,6 +86,7 @@ class AssistInputs:
     speed_mps: float
     env: VehEnv | None  # None: the radar and lane camera are silent (no assistance)
     sensitivity: Sensitivity
+    indicating: bool = False  # a turn signal on: a lane change is meant (no LDW or LKA)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -126,8 +127,11 @@ class AssistPolicy:
         elif forward and ttc <= s.aeb_ttc_s(sensitivity):
             self._aeb = True
             events.append(Event(t, EventKind.AEB, ttc_s=ttc, level=int(sensitivity)))
-        lateral = self._lane_keeping(env, inputs.speed_mps, sensitivity, t, events)
-        ldw = inputs.speed_mps >= s.lka_min_speed_mps and _tlc(env) <= s.ldw_tlc_s
+        lane = inputs.speed_mps >= s.lka_min_speed_mps and not inputs.indicating
+        if not lane:
+            self._lka_side = 0
+        lateral = self._lane_keeping(env, sensitivity, t, events) if lane else 0.0
+        ldw = lane and _tlc(env) <= s.ldw_tlc_s
         if ldw and not self._ldw:
             events.append(Event(t, EventKind.LDW, ttc_s=_tlc(env), level=int(sensitivity)))
         self._ldw = ldw
@@ -141,7 +145,7 @@ class AssistPolicy:
         return AssistOutputs(command=command, events=tuple(events))
 
     def _lane_keeping(
-        self, env: VehEnv, speed_mps: float, sensitivity: Sensitivity, t: float, events: list[Event]
+        self, env: VehEnv, sensitivity: Sensitivity, t: float, events: list[Event]
     ) -> float:
         s = self.settings
         if self._lka_side:
@@ -152,7 +156,7 @@ class AssistPolicy:
             else:
                 return -self._lka_side * s.lka_return_mps
         threshold = s.lka_tlc_s(sensitivity)
-        if speed_mps < s.lka_min_speed_mps or threshold is None:
+        if threshold is None:
             return 0.0
         side, tlc = _nearest_crossing(env)
         if side and tlc <= threshold:

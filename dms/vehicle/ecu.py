@@ -23,6 +23,7 @@ from dms.bus import (
     VehEnv,
     VehState,
 )
+from dms.bus.enums import TurnSignal
 from dms.bus.freshness import FreshnessStore
 from dms.bus.inbox import Inbox
 from dms.bus.keys import KeyRing
@@ -132,6 +133,8 @@ class EcuNode:
                 speed_mps=vehicle.speed_mps if isinstance(vehicle, VehState) else 0.0,
                 env=env if isinstance(env, VehEnv) else None,
                 sensitivity=outputs.adas.fcw_sensitivity,
+                indicating=isinstance(vehicle, VehState)
+                and vehicle.turn_signal is not TurnSignal.OFF,
             )
         )
         return dataclasses.replace(

@@ -21,23 +21,32 @@ class BusPanel:
         text(
             surface,
             fonts,
-            "BUS",
+            "BUS (Hz)",
             (area.x + 10, area.y + 8),
             size=22,
             colour=COLOURS["dim"],
             bold=True,
         )
-        y = area.y + 30
         rates = dict(state.bus.rates_hz)
-        for spec in CATALOG:
+        rows = (len(CATALOG) + 1) // 2  # two columns of messages, rates in Hz
+        column_w = (area.w - 24) // 2
+        for i, spec in enumerate(CATALOG):
             name, rate = spec.name, rates.get(spec.name, 0.0)
             late = name in state.bus.timed_out
             invalid = name in state.bus.unavailable and not late
             colour = COLOURS["level3"] if late or invalid else COLOURS["text"]
-            text(surface, fonts, name, (area.x + 12, y), size=21, colour=colour)
-            label = "TIMEOUT" if late else "INVALID" if invalid else f"{rate:5.1f} Hz"
-            text(surface, fonts, label, (area.x + 250, y), size=21, colour=colour)
-            y += 19
+            x, y = area.x + 12 + (i // rows) * column_w, area.y + 34 + (i % rows) * 20
+            text(surface, fonts, name, (x, y), size=18, colour=colour)
+            label = "TIMEOUT" if late else "INVALID" if invalid else f"{rate:4.1f}"
+            text(
+                surface,
+                fonts,
+                label,
+                (x + column_w - 8, y),
+                size=18,
+                colour=colour,
+                anchor="topright",
+            )
         failures = (
             ", ".join(f"{n} {status.replace('_', ' ')}" for status, n in state.bus.failures)
             or "no rejected frames"

@@ -11,8 +11,10 @@ import pytest
 from dms.bus import (
     DmsStatus,
     EcuAdas,
+    EcuAssist,
     EcuHmi,
     EcuMrm,
+    VehEnv,
 )
 from dms.bus.enums import (
     AlertKind,
@@ -21,8 +23,10 @@ from dms.bus.enums import (
     DmsFault,
     DmsState,
     Fallback,
+    LineType,
     MrmState,
     Sensitivity,
+    TargetKind,
 )
 from hud.cluster import Cluster
 from hud.layout import COLOURS, REGIONS, Rect
@@ -201,3 +205,51 @@ def test_lost_ecu_display_commands_never_show_as_no_warnings(cluster: Cluster) -
     area = pixels(cluster, lost, REGIONS.alert)
     assert share(area, COLOURS["ok"]) == 0.0  # no green "No warnings"
     assert share(area, COLOURS["level2"]) > 0.03  # "WARNINGS UNAVAILABLE" in orange
+
+
+AHEAD = VehEnv(
+    target=TargetKind.CAR,
+    target_range_m=25.0,
+    target_closing_mps=13.9,
+    target_overlap_pct=100,
+    line_left=LineType.DASHED,
+    line_right=LineType.DASHED,
+    line_left_m=0.85,
+    line_right_m=0.85,
+    lateral_speed_mps=0.0,
+    collision=False,
+)
+NO_HELP = EcuAssist(fcw=False, ldw=False, aeb_decel_mps2=0.0, lka=False, lka_lateral_mps=0.0)
+
+
+def test_a_target_ahead_is_drawn_in_the_lane_and_a_collision_in_red(cluster: Cluster) -> None:
+    lit_t = next(t / 10 for t in range(1000, 1010) if blink_on(t / 10))
+    calm = pixels(cluster, dataclasses.replace(CALM, t_s=lit_t), REGIONS.road)
+    ahead_state = dataclasses.replace(CALM, env=AHEAD, assist=NO_HELP, t_s=lit_t)
+    ahead = pixels(cluster, ahead_state, REGIONS.road)
+    assert share(ahead, COLOURS["dim"]) > share(calm, COLOURS["dim"]) + 0.002
+    hit = dataclasses.replace(
+        ahead_state, env=dataclasses.replace(AHEAD, target_range_m=0.0, collision=True)
+    )
+    assert share(pixels(cluster, hit, REGIONS.road), COLOURS["level3"]) > 0.005
+    assert share(ahead, COLOURS["level3"]) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("help_given", "colour"),
+    [
+        ({"fcw": True}, "level2"),
+        ({"aeb_decel_mps2": 8.0}, "level3"),
+        ({"ldw": True}, "level1"),
+        ({"lka": True, "lka_lateral_mps": -0.3}, "ok"),
+    ],
+)
+def test_each_assistance_shows_its_telltale(
+    cluster: Cluster, help_given: dict[str, object], colour: str
+) -> None:
+    lit_t = next(t / 10 for t in range(1000, 1010) if blink_on(t / 10))
+    quiet = dataclasses.replace(CALM, env=AHEAD, assist=NO_HELP, t_s=lit_t)
+    acting = dataclasses.replace(quiet, assist=dataclasses.replace(NO_HELP, **help_given))  # type: ignore[arg-type]
+    badge = Rect(REGIONS.road.x + 10, REGIONS.road.y + 10, 80, 160)
+    assert share(pixels(cluster, acting, badge), COLOURS[colour]) > 0.05
+    assert share(pixels(cluster, quiet, badge), COLOURS[colour]) < 0.01
