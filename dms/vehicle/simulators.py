@@ -40,20 +40,21 @@ def make_vehicle(
 ) -> Vehicle:
     """The ego vehicle in the simulator ``name``, at ``speed_mps``. ``lanes`` and
     ``start_lane`` shape the built-in road and place the ego on SUMO's packaged one;
-    ``road`` and ``target`` (a Euro NCAP test target) are the built-in vehicle's."""
+    ``road`` is the built-in vehicle's; ``target`` (a Euro NCAP test target) runs on
+    the built-in vehicle and on SUMO's packaged network."""
     options = options or SimulatorOptions()
     if name == "builtin":
         settings = BuiltinSettings(
             lanes=lanes, start_lane=start_lane, road=road or Road(), target=target
         )
         return BuiltinVehicle(settings, speed_mps=speed_mps)
-    if target is not None:
-        raise ConfigError(f"test targets run on the built-in vehicle, not yet on {name}")
     if name == "sumo":
         from dms.vehicle.sumo import SumoVehicle
 
-        sumo = replace(options.sumo, start_lane=start_lane, seed=seed)
+        sumo = replace(options.sumo, start_lane=start_lane, seed=seed, target=target)
         return SumoVehicle(sumo, speed_mps=speed_mps)
+    if target is not None:
+        raise ConfigError(f"test targets run on the built-in vehicle and SUMO, not on {name}")
     if name == "carla":
         from dms.vehicle.carla_vehicle import CarlaVehicle
 

@@ -9,6 +9,13 @@ becomes the ego's maximum speed, so SUMO's car-following keeps it safe behind tr
 minimal-risk manoeuvre takes over with ``changeLane`` toward the commanded lane,
 ``slowDown`` at the commanded deceleration, the hazard bit (``1 << 2``) via
 ``setSignals``, and ``setSpeed(0)`` to hold the stop in lane.
+
+A Euro NCAP forward test (``target``) runs on the packaged motorway without traffic: dms
+adds the target in the ego's lane when it is due and drives the ego's speed itself, SUMO's
+safety checks off (``setSpeedMode(0)``), so the driver's, AEB's and the MRM's braking are
+all there is and a collision can happen; ``getLeader`` gives the range (plus the ego's
+``minGap``) and SUMO's own collision check (at zero gap) the impact. Across the lane
+nothing is modelled on SUMO (no sublane model here): no drift, no lane lines.
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from dms.bus.enums import MrmState, TurnSignal
+from dms.bus.enums import MrmState, TargetKind, TurnSignal
 from dms.errors import ConfigError, DmsError, SimulatorError
 from dms.vehicle.model import (
     NO_ASSIST,
@@ -29,6 +36,7 @@ from dms.vehicle.model import (
     Vehicle,
     VehicleStatus,
 )
+from dms.vehicle.road import Collision, Target, overlap_pct
 
 __all__ = ["HAZARD_BIT", "SUMO_STEP_S", "SumoSettings", "SumoVehicle", "packaged_network"]
 
@@ -38,6 +46,11 @@ RIGHT_BLINKER_BIT = 1 << 0
 LANE_CHANGE_S = 3.0
 #: The bundled network's route and vehicle type (data/traffic.rou.xml).
 _ROUTE, _VEHICLE_TYPE = "main", "car"
+#: A forward test's target, and its vehicle types (data/testtrack.rou.xml).
+TARGET_ID = "dms_target"
+_TARGET_TYPES = {TargetKind.CAR: "car", TargetKind.MOTORCYCLE: "motorcycle"}
+#: How the ego's speed follows the driver's wanted speed when dms drives it (a test).
+_DRIVER_ACCEL_MPS2, _DRIVER_DECEL_MPS2, _MAX_DECEL_MPS2 = 1.5, 2.0, 9.0
 
 
 def packaged_network(name: str = "motorway.net.xml") -> Path:
@@ -62,6 +75,7 @@ class SumoSettings:
     start_lane: int = 1  # packaged network only: where dms inserts the ego
     depart_m: float = 300.0
     ego_wait_s: float = 120.0  # own simulation: how long the ego may take to depart
+    target: Target | None = None  # a Euro NCAP forward test (packaged network only)
 
     @property
     def inserts_ego(self) -> bool:
@@ -87,17 +101,21 @@ def _start(settings: SumoSettings) -> Any:
             raise ConfigError(f"cannot attach to SUMO at {where}: {exc}") from exc
         return traci
     sumo = _module("libsumo")
+    if settings.target is not None and not settings.inserts_ego:
+        raise ConfigError("a test target runs on the packaged SUMO network, not on one's own")
     if settings.config is not None:
         if not settings.config.is_file():
             raise ConfigError(f"SUMO config {settings.config} does not exist")
         scenario = ["-c", str(settings.config)]
     else:
+        routes = "traffic.rou.xml" if settings.target is None else "testtrack.rou.xml"
         scenario = [
             "--net-file", str(packaged_network()),
-            "--route-files", str(packaged_network("traffic.rou.xml")),
+            "--route-files", str(packaged_network(routes)),
             "--seed", str(settings.seed),
             "--time-to-teleport", "-1",  # a car stopped in lane stays there
             "--collision.action", "warn",
+            "--collision.mingap-factor", "0",  # a collision is contact, not a small gap
         ]  # fmt: skip
     options = ["--step-length", f"{settings.step_length_s}", "--no-step-log", "true"]
     try:
@@ -129,6 +147,11 @@ class SumoVehicle(Vehicle):
             raise
         self._lanes: dict[str, int] = {}
         self._pending_s = 0.0
+        self._t = 0.0
+        self._target_added = False
+        self._collision: Collision | None = None
+        if settings.target is not None:
+            sumo.vehicle.setSpeedMode(self.ego, 0)  # dms drives: braking is the car's own
 
     def _insert(self, settings: SumoSettings, speed_mps: float) -> None:
         sumo = self._sumo
@@ -169,9 +192,12 @@ class SumoVehicle(Vehicle):
         dt_s: float,
         controls: DriverControls,
         command: MrmCommand,
-        assist: AssistCommand = NO_ASSIST,  # not acted on here yet
+        assist: AssistCommand = NO_ASSIST,  # AEB acts in a forward test; no LKA here
     ) -> VehicleStatus:
         try:
+            self._t += dt_s
+            if self.settings.target is not None:
+                return self._test_step(dt_s, controls, command, assist)
             return self._step(dt_s, controls, command)
         except DmsError:
             raise
@@ -201,12 +227,98 @@ class SumoVehicle(Vehicle):
                 ego_id, max(controls.target_speed_mps, 0.01) if controls.ignition_on else 0.01
             )
         vehicle.setSignals(ego_id, signals if command.active else -1)
-        self._pending_s += dt_s
-        steps = max(1, math.floor(self._pending_s / step_s + 1e-9))
-        self._pending_s -= steps * step_s
-        for _ in range(steps):
-            sumo.simulationStep()
+        self._advance(dt_s)
         return self._status(controls, command)
+
+    def _test_step(
+        self, dt_s: float, controls: DriverControls, command: MrmCommand, assist: AssistCommand
+    ) -> VehicleStatus:
+        """A forward test: the target added when due, the ego's speed set by dms."""
+        sumo, ego_id, target = self._sumo, self.ego, self.settings.target
+        assert target is not None
+        vehicle = sumo.vehicle
+        if not self._target_added and self._t >= target.appear_s:
+            self._add_target(target)
+        speed = vehicle.getSpeed(ego_id)
+        decel = max(
+            command.target_decel_mps2 if command.active else 0.0,
+            controls.brake_decel_mps2,
+            assist.aeb_decel_mps2,
+        )
+        if self._collision is not None:
+            wanted = 0.0
+        elif decel > 0.0:
+            wanted = max(0.0, speed - min(decel, _MAX_DECEL_MPS2) * dt_s)
+        else:
+            goal = controls.target_speed_mps if controls.ignition_on else 0.0
+            change = goal - speed
+            limit = (_DRIVER_ACCEL_MPS2 if change > 0 else _DRIVER_DECEL_MPS2) * dt_s
+            wanted = speed + max(-limit, min(limit, change))
+        vehicle.setSpeed(ego_id, wanted)
+        if command.active and command.state is MrmState.LANE_CHANGE:
+            lane = vehicle.getLaneIndex(ego_id)
+            if lane != command.target_lane:
+                vehicle.changeLane(ego_id, lane + (1 if command.target_lane > lane else -1), 3.0)
+        vehicle.setSignals(ego_id, HAZARD_BIT if command.active else -1)
+        closing_before = self._closing()
+        self._advance(dt_s)
+        if self._collision is None and ego_id in sumo.simulation.getCollidingVehiclesIDList():
+            self._collision = Collision(
+                t_s=self._t,
+                impact_speed_mps=max(closing_before, 0.0),
+                overlap_pct=overlap_pct(target.offset_m, target.width_m),
+            )
+        return self._status(controls, command)
+
+    def _add_target(self, target: Target) -> None:
+        vehicle, ego_id = self._sumo.vehicle, self.ego
+        length = self._sumo.vehicletype.getLength(_TARGET_TYPES[target.kind])
+        vehicle.add(
+            TARGET_ID,
+            _ROUTE,
+            typeID=_TARGET_TYPES[target.kind],
+            depart="now",
+            departLane=str(vehicle.getLaneIndex(ego_id)),
+            departPos=f"{vehicle.getLanePosition(ego_id) + target.range_m + length}",
+            departSpeed=f"{target.speed_mps}",
+        )
+        vehicle.setLaneChangeMode(TARGET_ID, 0)
+        vehicle.setSpeedMode(TARGET_ID, 0)
+        vehicle.setSpeed(TARGET_ID, target.speed_mps)
+        self._target_added = True
+
+    def _closing(self) -> float:
+        if not self._target_added:
+            return 0.0
+        vehicle = self._sumo.vehicle
+        return float(vehicle.getSpeed(self.ego) - vehicle.getSpeed(TARGET_ID))
+
+    def _advance(self, dt_s: float) -> None:
+        """Step SUMO by whole steps of its step length, carrying the rest over."""
+        self._pending_s += dt_s
+        steps = max(1, math.floor(self._pending_s / self.step_s + 1e-9))
+        self._pending_s -= steps * self.step_s
+        for _ in range(steps):
+            self._sumo.simulationStep()
+
+    def _ahead(self) -> dict[str, Any]:
+        """What the car's radar sees of the test target (nothing else is a target here)."""
+        target = self.settings.target
+        if target is None or not self._target_added:
+            return {}
+        vehicle, ego_id = self._sumo.vehicle, self.ego
+        leader = vehicle.getLeader(ego_id, 300.0)
+        crashed = self._collision is not None
+        if not crashed and (not leader or leader[0] != TARGET_ID):
+            return {"collision": None}
+        range_m = 0.0 if crashed else float(leader[1]) + float(vehicle.getMinGap(ego_id))
+        return {
+            "target": target.kind,
+            "target_range_m": max(range_m, 0.0),
+            "target_closing_mps": 0.0 if crashed else self._closing(),
+            "target_overlap_pct": overlap_pct(target.offset_m, target.width_m),
+            "collision": self._collision,
+        }
 
     def _status(self, controls: DriverControls, command: MrmCommand) -> VehicleStatus:
         vehicle, ego_id = self._sumo.vehicle, self.ego
@@ -224,6 +336,7 @@ class SumoVehicle(Vehicle):
             driver_input=controls.inputs,
             ignition_on=controls.ignition_on,
             assist_engaged=not command.active and controls.ignition_on,
+            **self._ahead(),
         )
 
     def close(self) -> None:

@@ -103,3 +103,17 @@ def test_a_target_starts_at_a_distance_or_a_time_to_collision(
     path.write_text(f"duration_s: 20\ntarget: {{test: ccrs, {key}}}\n".replace(", }", "}"))
     with pytest.raises(ScenarioError, match=rf"bad\.yaml:2: target\.test: .*\({reason}\)"):
         load_scenario(path)
+
+
+def test_on_sumo_the_same_glance_is_a_crash_unless_the_dms_raises_aeb(tmp_path: Path) -> None:
+    pytest.importorskip("libsumo", reason="libsumo is not installed")
+    path = tmp_path / "sumo.yaml"
+    path.write_text(CCRS.format(glance=GLANCE))
+    scenario = load_scenario(path)
+    baseline = run_scenario(scenario, simulator="sumo", settings=WITHOUT_RAISE).events
+    crash = only(baseline, EventKind.COLLISION)  # SUMO's own collision check
+    assert crash.speed_kph is not None and 25.0 <= crash.speed_kph <= 33.0
+    raised = run_scenario(scenario, simulator="sumo").events
+    assert not [event for event in raised if event.kind is EventKind.COLLISION]
+    avoided = only(raised, EventKind.AVOIDED)
+    assert avoided.distance_m is not None and 4.0 <= avoided.distance_m <= 9.5
