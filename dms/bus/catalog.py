@@ -92,9 +92,10 @@ class EcuAdas(Message):
     fallback: Fallback = enumerated(Fallback, doc="driver monitoring used instead of the DMS")
 
 
-@message(name="ECU_Assist", can_id=0x0A3, period_ms=50, sender="ecu")
+@message(name="ECU_Assist", can_id=0x0A3, period_ms=100, sender="ecu")
 class EcuAssist(Message):
-    """Driver assistance commands: forward collision warning, AEB and lane keeping."""
+    """Driver assistance commands: forward collision warning, AEB and lane keeping. Sent
+    every period and at once on any change."""
 
     fcw: bool = flag("forward collision warning sounding")
     ldw: bool = flag("lane departure warning sounding")

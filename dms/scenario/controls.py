@@ -22,15 +22,30 @@ class DriverTimeline:
         self._takeovers = scenario.behaviours(BehaviourKind.TAKEOVER)
         self._ignition_off = scenario.behaviours(BehaviourKind.IGNITION_CYCLE)
 
-    def controls(self, t_s: float) -> DriverControls:
+    def speed_mps(self, t_s: float) -> float:
+        """The speed the driver means to drive at, by the scenario's profile."""
+        return self._speed.mps(t_s)
+
+    def controls(
+        self,
+        t_s: float,
+        *,
+        target_speed_mps: float | None = None,
+        brake_decel_mps2: float = 0.0,
+        drift_mps: float = 0.0,
+    ) -> DriverControls:
+        """The scripted controls at ``t_s``; the driver model's speed, braking and drift
+        where it gives them."""
         takeover = any(b.covers(t_s) for b in self._takeovers)
         return DriverControls(
-            target_speed_mps=self._speed.mps(t_s),
+            target_speed_mps=self._speed.mps(t_s) if target_speed_mps is None else target_speed_mps,
             steering=takeover or not any(b.covers(t_s) for b in self._hands_off),
             accelerator=takeover,
-            brake=False,
+            brake=brake_decel_mps2 > 0.0,
             button=False,
             ignition_on=not any(b.covers(t_s) for b in self._ignition_off),
+            brake_decel_mps2=brake_decel_mps2,
+            drift_mps=drift_mps,
         )
 
 

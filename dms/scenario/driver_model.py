@@ -14,7 +14,6 @@ hands off and takeovers is :class:`~dms.scenario.controls.DriverTimeline`'s.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 
 import numpy as np
@@ -85,10 +84,9 @@ class DriverModel:
         return not bool(self._away[i])
 
     def controls(self, t_s: float) -> DriverControls:
-        base = self._timeline.controls(t_s)
         status = self._status
         if status is None:
-            return base
+            return self._timeline.controls(t_s)
         asleep = any(b.covers(t_s) for b in self._asleep)
         warned = self._warned_at is not None and t_s >= self._warned_at + LOOK_UP_S
         watching = self.watching(t_s) or (warned and not asleep)
@@ -97,15 +95,14 @@ class DriverModel:
         elif self._watching_since == math.inf:
             self._watching_since = t_s
         brake = self._brake(t_s, status, watching, asleep)
-        wanted = base.target_speed_mps
+        wanted = self._timeline.speed_mps(t_s)
         if self._following and status.target is not TargetKind.NONE:
             wanted = min(wanted, max(status.speed_mps - status.target_closing_mps, 0.0))
-        return dataclasses.replace(
-            base,
+        return self._timeline.controls(
+            t_s,
             target_speed_mps=wanted,
-            drift_mps=self._steering(t_s, status, watching),
             brake_decel_mps2=brake,
-            brake=self._braking,
+            drift_mps=self._steering(t_s, status, watching),
         )
 
     def _steering(self, t_s: float, status: VehicleStatus, watching: bool) -> float:

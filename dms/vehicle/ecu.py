@@ -7,7 +7,6 @@ machine and deadline, :mod:`dms.bus.health`), runs the policy and publishes ``EC
 
 from __future__ import annotations
 
-import dataclasses
 import math
 
 import can
@@ -16,6 +15,7 @@ from dms.bus import (
     DmsDistraction,
     DmsDrowsiness,
     DmsStatus,
+    EcuAssist,
     EcuMrm,
     Message,
     Publisher,
@@ -30,6 +30,7 @@ from dms.bus.keys import KeyRing
 from dms.bus.schedule import PeriodicSchedule
 from dms.driver_state.cabin import Cabin
 from dms.vehicle.assist import AssistInputs, AssistPolicy
+from dms.vehicle.model import AssistCommand
 from dms.vehicle.policy import EcuInputs, EcuOutputs, EcuPolicy, EcuSettings
 
 __all__ = ["DMS_WATCHED", "EcuNode"]
@@ -61,6 +62,7 @@ class EcuNode:
         self._health = self._receiver.health
         self._policy = EcuPolicy(settings, cabin)
         self._assist = AssistPolicy(self._policy.settings.assist)
+        self._assist_messages: dict[AssistCommand, EcuAssist] = {}
         self._latest: dict[type[Message], Message] = {}
         self._schedule = PeriodicSchedule()
         #: run a cycle as soon as a DMS message arrives, not only at the cycle's period
@@ -118,9 +120,13 @@ class EcuNode:
         mrm = outputs.mrm.message()
         if due or self._changed(mrm):
             self._send(mrm, t_s)
-        for message in (outputs.hmi, outputs.adas, outputs.assist.message()):
+        for message in (outputs.hmi, outputs.adas):
             if self._changed(message) or self._schedule.due(type(message), t_s):
                 self._send(message, t_s)
+        # Assistance goes out at once when it changes (AEB must not wait for a period).
+        assist = self._assist_message(outputs.assist)
+        if self._sent.get(EcuAssist) is not assist or self._schedule.due(EcuAssist, t_s):
+            self._send(assist, t_s)
         return outputs
 
     def _assisted(self, outputs: EcuOutputs, t_s: float) -> EcuOutputs:
@@ -137,9 +143,15 @@ class EcuNode:
                 and vehicle.turn_signal is not TurnSignal.OFF,
             )
         )
-        return dataclasses.replace(
-            outputs, assist=assisted.command, events=outputs.events + assisted.events
-        )
+        events = outputs.events + assisted.events if assisted.events else outputs.events
+        return EcuOutputs(outputs.hmi, outputs.adas, outputs.mrm, events, assisted.command)
+
+    def _assist_message(self, command: AssistCommand) -> EcuAssist:
+        """The same message object for the same command (commands change rarely)."""
+        message = self._assist_messages.get(command)
+        if message is None:
+            message = self._assist_messages[command] = command.message()
+        return message
 
     def _changed(self, message: Message) -> bool:
         return self.on_arrival and self._sent.get(type(message)) != message
