@@ -249,6 +249,12 @@ class StreamSupervisor:
         self.advance(now_s)
         return self.state is not E2EState.INVALID and not self.timed_out(now_s)
 
+    def valid(self, now_s: float) -> bool:
+        """Whether the stream is VALID and within its deadline: what a command must be to
+        be obeyed (a stream still starting up is not yet)."""
+        self.advance(now_s)
+        return self.state is E2EState.VALID and not self.timed_out(now_s)
+
     def _evaluate(self) -> None:
         state = self.state
         if state is E2EState.NODATA:

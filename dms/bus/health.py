@@ -19,7 +19,34 @@ from dms.errors import ConfigError
 if TYPE_CHECKING:
     from dms.bus.receiver import Reception
 
-__all__ = ["TIMEOUT_PERIODS", "HealthMonitor"]
+__all__ = ["TIMEOUT_PERIODS", "HealthMonitor", "StreamGroup"]
+
+
+class StreamGroup:
+    """Some of a monitor's messages, asked together every cycle (a node's inputs): the
+    supervisors are looked up once, not on every question."""
+
+    __slots__ = ("_streams",)
+
+    def __init__(self, streams: Iterable[StreamSupervisor]) -> None:
+        self._streams = tuple(streams)
+
+    def all_available(self, now_s: float) -> bool:
+        """Whether every message of the group may be acted on now."""
+        for stream in self._streams:  # noqa: SIM110  (a loop, not all(): asked every cycle)
+            if not stream.available(now_s):
+                return False
+        return True
+
+    def next_deadline_s(self, now_s: float) -> float:
+        """When the next of the group times out after ``now_s`` if nothing more arrives
+        (``inf`` when all have already)."""
+        soonest = math.inf
+        for stream in self._streams:
+            deadline = stream.last_ok_s + stream.deadline_s
+            if now_s <= deadline < soonest:
+                soonest = deadline
+        return soonest
 
 
 class HealthMonitor:
@@ -45,6 +72,10 @@ class HealthMonitor:
 
     def supervisor(self, name: str) -> StreamSupervisor:
         return self._stream(name)
+
+    def group(self, names: Iterable[str]) -> StreamGroup:
+        """``names`` watched together (an unknown name: :class:`ConfigError`)."""
+        return StreamGroup(self._stream(name) for name in names)
 
     def _stream(self, name: str) -> StreamSupervisor:
         stream = self._streams.get(name)
@@ -78,9 +109,7 @@ class HealthMonitor:
     def valid(self, name: str, now_s: float) -> bool:
         """Whether ``name`` is E2E VALID and within its deadline: what a command must be
         to be obeyed (a stream still starting up is not yet)."""
-        stream = self._stream(name)
-        stream.advance(now_s)
-        return stream.state is E2EState.VALID and not stream.timed_out(now_s)
+        return self._stream(name).valid(now_s)
 
     def unavailable(self, now_s: float, names: Iterable[str] | None = None) -> frozenset[str]:
         """The messages (of ``names``, default all) that may not be acted on now."""
@@ -91,8 +120,4 @@ class HealthMonitor:
     def next_deadline_s(self, now_s: float, names: Iterable[str] | None = None) -> float:
         """When the next of ``names`` (default all) times out after ``now_s`` if nothing
         more arrives (``inf`` when all have already)."""
-        deadlines = (
-            self._stream(n).last_ok_s + self._stream(n).deadline_s
-            for n in (self._streams if names is None else names)
-        )
-        return min((d for d in deadlines if d >= now_s), default=math.inf)
+        return self.group(self._streams if names is None else names).next_deadline_s(now_s)

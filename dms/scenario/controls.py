@@ -7,7 +7,7 @@ import random
 import can
 
 from dms.bus.publisher import make_frame
-from dms.scenario.model import Behaviour, BehaviourKind, BusFaultMode, Scenario
+from dms.scenario.model import Behaviour, BehaviourKind, BusFaultMode, Scenario, any_covers
 from dms.vehicle.model import DriverControls
 
 __all__ = ["DriverTimeline", "FaultyLink"]
@@ -36,14 +36,14 @@ class DriverTimeline:
     ) -> DriverControls:
         """The scripted controls at ``t_s``; the driver model's speed, braking and drift
         where it gives them."""
-        takeover = any(b.covers(t_s) for b in self._takeovers)
+        takeover = any_covers(self._takeovers, t_s)
         return DriverControls(
             target_speed_mps=self._speed.mps(t_s) if target_speed_mps is None else target_speed_mps,
-            steering=takeover or not any(b.covers(t_s) for b in self._hands_off),
+            steering=takeover or not any_covers(self._hands_off, t_s),
             accelerator=takeover,
             brake=brake_decel_mps2 > 0.0,
             button=False,
-            ignition_on=not any(b.covers(t_s) for b in self._ignition_off),
+            ignition_on=not any_covers(self._ignition_off, t_s),
             brake_decel_mps2=brake_decel_mps2,
             drift_mps=drift_mps,
         )

@@ -22,7 +22,7 @@ from dms.bus.enums import GazeZone, TargetKind
 from dms.driver_state.cabin import DISTRACTING
 from dms.scenario.behaviour import GroundTruth
 from dms.scenario.controls import DriverTimeline
-from dms.scenario.model import BehaviourKind, Scenario
+from dms.scenario.model import BehaviourKind, Scenario, any_covers
 from dms.vehicle.model import DriverControls, VehicleStatus
 from dms.vehicle.road import ttc_s
 
@@ -87,7 +87,7 @@ class DriverModel:
         status = self._status
         if status is None:
             return self._timeline.controls(t_s)
-        asleep = any(b.covers(t_s) for b in self._asleep)
+        asleep = any_covers(self._asleep, t_s)
         warned = self._warned_at is not None and t_s >= self._warned_at + LOOK_UP_S
         watching = self.watching(t_s) or (warned and not asleep)
         if not watching:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +24,7 @@ __all__ = [
     "SensorProfile",
     "SpeedProfile",
     "VehicleProfile",
+    "any_covers",
 ]
 
 
@@ -103,6 +105,15 @@ class Behaviour:
     @property
     def end_s(self) -> float:
         return self.at_s + self.duration_s
+
+
+def any_covers(behaviours: Sequence[Behaviour], t_s: float) -> bool:
+    """Whether one of ``behaviours`` is going on at ``t_s`` (a loop, not ``any()`` of a
+    generator: the car asks it for every step)."""
+    for behaviour in behaviours:
+        if behaviour.at_s <= t_s < behaviour.at_s + behaviour.duration_s:
+            return True
+    return False
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ This is what Euro NCAP 2026 scores as Forward support and Lane support.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from dms.bus import VehEnv
@@ -91,8 +92,11 @@ class AssistInputs:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AssistOutputs:
-    command: AssistCommand
+    command: AssistCommand = NO_ASSIST
     events: tuple[Event, ...] = ()
+
+
+_QUIET = AssistOutputs()  # nothing to do: the same object every time
 
 
 class AssistPolicy:
@@ -113,10 +117,10 @@ class AssistPolicy:
         if env is None or env.collision:
             self._fcw = self._aeb = self._ldw = False
             self._lka_side = 0
-            return AssistOutputs(command=NO_ASSIST)
+            return _QUIET
         t = inputs.t_s
         ahead = env.target is not TargetKind.NONE and env.target_overlap_pct > 0
-        ttc = ttc_s(env.target_range_m, env.target_closing_mps) if ahead else float("inf")
+        ttc = ttc_s(env.target_range_m, env.target_closing_mps) if ahead else math.inf
         forward = inputs.speed_mps >= s.forward_min_speed_mps or self._aeb
         fcw = forward and ttc <= s.fcw_ttc_s(sensitivity)
         if fcw and not self._fcw:
@@ -135,6 +139,8 @@ class AssistPolicy:
         if ldw and not self._ldw:
             events.append(Event(t, EventKind.LDW, ttc_s=_tlc(env), level=int(sensitivity)))
         self._ldw = ldw
+        if not (fcw or ldw or self._aeb or self._lka_side or lateral):
+            return AssistOutputs(events=tuple(events)) if events else _QUIET  # most steps
         command = AssistCommand(
             fcw=fcw,
             ldw=ldw,

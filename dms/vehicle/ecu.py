@@ -30,13 +30,15 @@ from dms.bus.keys import KeyRing
 from dms.bus.schedule import PeriodicSchedule
 from dms.driver_state.cabin import Cabin
 from dms.vehicle.assist import AssistInputs, AssistPolicy
-from dms.vehicle.model import AssistCommand
+from dms.vehicle.model import NO_ASSIST, AssistCommand
 from dms.vehicle.policy import EcuInputs, EcuOutputs, EcuPolicy, EcuSettings
 
 __all__ = ["DMS_WATCHED", "EcuNode"]
 
 #: The DMS messages the ECU relies on; any of them missing or corrupt: DMS unavailable.
-DMS_WATCHED = ("DMS_Status", "DMS_Distraction", "DMS_Drowsiness")
+_DMS_MESSAGES = (DmsStatus, DmsDistraction, DmsDrowsiness)
+DMS_WATCHED = tuple(m.SPEC.name for m in _DMS_MESSAGES)
+_DMS_IDS = frozenset(m.SPEC.can_id for m in _DMS_MESSAGES)
 _VEHICLE = VehState.SPEC.name
 _ENV = VehEnv.SPEC.name
 
@@ -60,9 +62,12 @@ class EcuNode:
         self._publisher = publisher
         self._receiver = Receiver(keys=keys, freshness=freshness, start_s=start_s)
         self._health = self._receiver.health
+        self._dms = self._health.group(DMS_WATCHED)
+        self._inputs = self._health.group((*DMS_WATCHED, _VEHICLE, _ENV))
         self._policy = EcuPolicy(settings, cabin)
         self._assist = AssistPolicy(self._policy.settings.assist)
         self._assist_messages: dict[AssistCommand, EcuAssist] = {}
+        self._no_assist = NO_ASSIST.message()
         self._latest: dict[type[Message], Message] = {}
         self._schedule = PeriodicSchedule()
         #: run a cycle as soon as a DMS message arrives, not only at the cycle's period
@@ -75,18 +80,18 @@ class EcuNode:
         dms = False
         for frame in self.inbox.drain():
             reception = self._receiver.receive_can(frame, t_s)
-            dms = dms or reception.name in DMS_WATCHED
+            dms = dms or reception.can_id in _DMS_IDS
             if reception.message is not None:
                 self._latest[type(reception.message)] = reception.message
         return dms
 
     def dms_ok(self, t_s: float) -> bool:
         """Every DMS message is E2E-valid (or still starting) and within its deadline."""
-        return not self._health.unavailable(t_s, DMS_WATCHED)
+        return self._dms.all_available(t_s)
 
     def next_deadline_s(self, t_s: float) -> float:
         """When a watched input times out if nothing more arrives: a cycle is due then."""
-        return self._health.next_deadline_s(t_s, (*DMS_WATCHED, _VEHICLE, _ENV))
+        return self._inputs.next_deadline_s(t_s)
 
     def step(self, t_s: float) -> EcuOutputs | None:
         """Run a task cycle when one is due at ``t_s`` (else ``None``).
@@ -143,11 +148,15 @@ class EcuNode:
                 and vehicle.turn_signal is not TurnSignal.OFF,
             )
         )
+        if assisted.command is NO_ASSIST and not assisted.events:
+            return outputs  # (the policy's outputs carry no assistance)
         events = outputs.events + assisted.events if assisted.events else outputs.events
         return EcuOutputs(outputs.hmi, outputs.adas, outputs.mrm, events, assisted.command)
 
     def _assist_message(self, command: AssistCommand) -> EcuAssist:
         """The same message object for the same command (commands change rarely)."""
+        if command is NO_ASSIST:
+            return self._no_assist  # (most cycles: no hashing)
         message = self._assist_messages.get(command)
         if message is None:
             message = self._assist_messages[command] = command.message()

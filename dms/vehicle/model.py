@@ -15,6 +15,11 @@ __all__ = ["NO_ASSIST", "AssistCommand", "DriverControls", "MrmCommand", "Vehicl
 STANDSTILL_MPS = 0.1
 
 
+#: DriverInput by (steering, accelerator, brake, button) as the bits of an index
+_INPUTS = tuple(DriverInput(bits) for bits in range(16))
+_ACTIVE = frozenset({MrmState.LANE_CHANGE, MrmState.DECELERATING, MrmState.STANDSTILL})
+
+
 @dataclass(frozen=True, slots=True)
 class DriverControls:
     """What the human driver does this step (from a scenario, or a driving simulator)."""
@@ -32,16 +37,8 @@ class DriverControls:
 
     @property
     def inputs(self) -> DriverInput:
-        flags = DriverInput.NONE
-        if self.steering:
-            flags |= DriverInput.STEERING
-        if self.accelerator:
-            flags |= DriverInput.ACCELERATOR
-        if self.brake:
-            flags |= DriverInput.BRAKE
-        if self.button:
-            flags |= DriverInput.BUTTON
-        return flags
+        # one look-up, not four flag operations: the car asks at every step
+        return _INPUTS[self.steering + 2 * self.accelerator + 4 * self.brake + 8 * self.button]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +53,7 @@ class MrmCommand:
 
     @property
     def active(self) -> bool:
-        return self.state in (MrmState.LANE_CHANGE, MrmState.DECELERATING, MrmState.STANDSTILL)
+        return self.state in _ACTIVE
 
     @classmethod
     def from_message(cls, message: EcuMrm) -> MrmCommand:

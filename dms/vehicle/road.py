@@ -132,6 +132,7 @@ class TargetTrack:
     def __init__(self, target: Target, lane_width_m: float) -> None:
         self.target = target
         self.lane_width_m = lane_width_m
+        self._width_m, self._offset_m = target.width_m, target.offset_m
         self.present = False  # ahead in the ego lane, seen by the car's sensors
         self.range_m = math.inf
         self.closing_mps = 0.0
@@ -161,12 +162,12 @@ class TargetTrack:
         travelled = (speed_before + speed_after) / 2.0 * dt_s
         if math.isnan(self._x):  # it appears ahead of where the ego was a step ago
             self._x = ego_front_m - travelled + target.range_m
-            self._y = ego_lane_y_m + target.offset_m
+            self._y = ego_lane_y_m + self._offset_m
         range_before = self._x - (ego_front_m - travelled)
         self._x += target.speed_mps * dt_s
         self.range_m = self._x - ego_front_m
         self.closing_mps = speed_after - target.speed_mps
-        self.overlap_pct = overlap_pct(self._y - ego_y_m, target.width_m)
+        self.overlap_pct = overlap_pct(self._y - ego_y_m, self._width_m)
         self.present = abs(self._y - ego_lane_y_m) < self.lane_width_m / 2.0
         if self.range_m > 0.0:
             return None

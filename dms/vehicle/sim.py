@@ -56,7 +56,8 @@ class SimNode:
         self.inbox = Inbox(bus, EcuMrm, EcuAssist)
         self._publisher = publisher
         self._receiver = Receiver(keys=keys, freshness=freshness, start_s=start_s)
-        self._health = self._receiver.health
+        health = self._receiver.health
+        self._mrm, self._assist_stream = health.supervisor(_MRM), health.supervisor(_ASSIST)
         self._schedule = PeriodicSchedule()
         self._command = MrmCommand()
         self._assist = NO_ASSIST
@@ -90,16 +91,16 @@ class SimNode:
         for frame in self.inbox.drain():
             reception = self._receiver.receive_can(frame, t_s)
             message = reception.message
-            if isinstance(message, EcuMrm) and self._health.valid(_MRM, t_s):
+            if isinstance(message, EcuMrm) and self._mrm.valid(t_s):
                 command = MrmCommand.from_message(message)
                 if command.active or not self.stopping_alone:
                     self._command = command
                     self.stopping_alone = False
-            elif isinstance(message, EcuAssist) and self._health.valid(_ASSIST, t_s):
+            elif isinstance(message, EcuAssist) and self._assist_stream.valid(t_s):
                 self._assist = AssistCommand.from_message(message)
-        if not self._health.available(_ASSIST, t_s):
+        if not self._assist_stream.available(t_s):
             self._assist = NO_ASSIST  # no trusted commands: no autonomous braking or steering
-        self.commands_lost = not self._health.available(_MRM, t_s)
+        self.commands_lost = not self._mrm.available(t_s)
         if self.commands_lost and self._command.active:
             self.stopping_alone = True
         if self.stopping_alone:
