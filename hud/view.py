@@ -9,7 +9,7 @@ the latest of each message, per-message rates, integrity failures and timeouts, 
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 import can
@@ -30,11 +30,12 @@ from dms.bus import (
     VehEnv,
     VehState,
 )
+from dms.bus.enums import AlertKind, AlertLevel, MrmState
 from dms.bus.freshness import FreshnessStore
 from dms.bus.inbox import Inbox
 from dms.bus.keys import KeyRing
 
-__all__ = ["BusStats", "BusView", "HistoryPoint", "HudState"]
+__all__ = ["BusStats", "BusView", "EmergencyTiming", "HistoryPoint", "HudState"]
 
 M = TypeVar("M", bound=Message)
 
@@ -73,6 +74,55 @@ class BusStats:
     lost_frames: int = 0  # frames delivered after a gap in the counter
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EmergencyTiming:
+    """The emergency function as the bus tells it: when the urgent "unresponsive" warning
+    came on, when the minimal-risk manoeuvre started and when the car stood still."""
+
+    warned_s: float
+    mrm_s: float | None = None
+    standstill_s: float | None = None
+
+    @property
+    def mrm_delay_s(self) -> float | None:
+        return self.mrm_s - self.warned_s if self.mrm_s is not None else None
+
+
+_MRM_ON = (MrmState.LANE_CHANGE, MrmState.DECELERATING, MrmState.STANDSTILL)
+
+
+class _EmergencyWatch:
+    """Follows ``ECU_Hmi`` and ``ECU_Mrm`` into :class:`EmergencyTiming`. A warning that
+    ends without a manoeuvre is forgotten; a manoeuvre's timing stays up until the next
+    warning starts another."""
+
+    def __init__(self) -> None:
+        self.timing: EmergencyTiming | None = None
+        self._warning = False
+        self._in_mrm = False
+
+    def hmi(self, message: EcuHmi, t_s: float) -> None:
+        urgent = (
+            message.alert_level is AlertLevel.URGENT
+            and message.alert_kind is AlertKind.UNRESPONSIVE
+        )
+        if urgent and not self._warning and not self._in_mrm:
+            self.timing = EmergencyTiming(warned_s=t_s)
+        elif not urgent and self.timing is not None and self.timing.mrm_s is None:
+            self.timing = None
+        self._warning = urgent
+
+    def mrm(self, message: EcuMrm, t_s: float) -> None:
+        self._in_mrm = message.state in _MRM_ON
+        timing = self.timing
+        if timing is None or not self._in_mrm:
+            return
+        if timing.mrm_s is None:
+            self.timing = timing = replace(timing, mrm_s=t_s)
+        if message.state is MrmState.STANDSTILL and timing.standstill_s is None:
+            self.timing = replace(timing, standstill_s=t_s)
+
+
 @dataclass(frozen=True, slots=True)
 class HudState:
     """Everything one HUD frame shows. ``t_s`` is the HUD's time (the replay's, or the
@@ -90,6 +140,7 @@ class HudState:
     mrm: EcuMrm | None = None
     env: VehEnv | None = None  # what the car's radar and lane camera see
     assist: EcuAssist | None = None  # FCW, AEB, LDW and LKA
+    emergency: EmergencyTiming | None = None
     bus: BusStats = field(default_factory=BusStats)
     history: tuple[HistoryPoint, ...] = ()
     paused: bool = False
@@ -131,6 +182,7 @@ class BusView:
         self._start_s = start_s
         self._health = self._receiver.health
         self._latest: dict[type, object] = {}
+        self._emergency = _EmergencyWatch()
         self._arrivals: dict[str, deque[float]] = {spec.name: deque() for spec in CATALOG}
         self._history: deque[HistoryPoint] = deque()
         self._next_sample = start_s
@@ -151,6 +203,10 @@ class BusView:
             arrivals.popleft()
         if isinstance(message, DmsFaceState):
             self.face_states += 1
+        elif isinstance(message, EcuHmi):
+            self._emergency.hmi(message, reception.t_s)
+        elif isinstance(message, EcuMrm):
+            self._emergency.mrm(message, reception.t_s)
 
     def poll(self, now_s: float) -> None:
         """Take in every frame waiting on the bus, then sample the history."""
@@ -200,6 +256,7 @@ class BusView:
             mrm=_of(latest, EcuMrm),
             env=_of(latest, VehEnv),
             assist=None if EcuAssist.SPEC.name in unavailable else _of(latest, EcuAssist),
+            emergency=self._emergency.timing,
             bus=BusStats(
                 rates_hz=rates,
                 timed_out=self._health.timed_out(now_s),

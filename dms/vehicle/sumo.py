@@ -43,6 +43,7 @@ __all__ = ["HAZARD_BIT", "SUMO_STEP_S", "SumoSettings", "SumoVehicle", "packaged
 SUMO_STEP_S = 0.05  # the default step length, always passed explicitly as --step-length
 HAZARD_BIT = 1 << 2  # SUMO's VEH_SIGNAL_BLINKER_EMERGENCY
 RIGHT_BLINKER_BIT = 1 << 0
+LEFT_BLINKER_BIT = 1 << 1
 LANE_CHANGE_S = 3.0
 #: The bundled network's route and vehicle type (data/traffic.rou.xml).
 _ROUTE, _VEHICLE_TYPE = "main", "car"
@@ -207,15 +208,10 @@ class SumoVehicle(Vehicle):
     def _step(self, dt_s: float, controls: DriverControls, command: MrmCommand) -> VehicleStatus:
         sumo, ego_id, step_s = self._sumo, self.ego, self.step_s
         vehicle = sumo.vehicle
-        lane = vehicle.getLaneIndex(ego_id)
         speed = vehicle.getSpeed(ego_id)
         signals = 0
         if command.active:
-            signals |= HAZARD_BIT
-            if command.state is MrmState.LANE_CHANGE and lane != command.target_lane:
-                step = 1 if command.target_lane > lane else -1
-                vehicle.changeLane(ego_id, lane + step, LANE_CHANGE_S)
-                signals |= RIGHT_BLINKER_BIT
+            signals = HAZARD_BIT | self._mrm_lane_change(command)
             if speed > 0.0:
                 duration = max(step_s, speed / max(command.target_decel_mps2, 0.1))
                 vehicle.slowDown(ego_id, 0.0, duration)
@@ -255,11 +251,8 @@ class SumoVehicle(Vehicle):
             limit = (_DRIVER_ACCEL_MPS2 if change > 0 else _DRIVER_DECEL_MPS2) * dt_s
             wanted = speed + max(-limit, min(limit, change))
         vehicle.setSpeed(ego_id, wanted)
-        if command.active and command.state is MrmState.LANE_CHANGE:
-            lane = vehicle.getLaneIndex(ego_id)
-            if lane != command.target_lane:
-                vehicle.changeLane(ego_id, lane + (1 if command.target_lane > lane else -1), 3.0)
-        vehicle.setSignals(ego_id, HAZARD_BIT if command.active else -1)
+        signals = HAZARD_BIT | self._mrm_lane_change(command) if command.active else -1
+        vehicle.setSignals(ego_id, signals)
         closing_before = self._closing()
         self._advance(dt_s)
         if self._collision is None and ego_id in sumo.simulation.getCollidingVehiclesIDList():
@@ -269,6 +262,19 @@ class SumoVehicle(Vehicle):
                 overlap_pct=overlap_pct(target.offset_m, target.width_m),
             )
         return self._status(controls, command)
+
+    def _mrm_lane_change(self, command: MrmCommand) -> int:
+        """During an MRM's lane change, one lane toward the commanded one; the blinker's
+        signal bit while it moves (0 otherwise)."""
+        if command.state is not MrmState.LANE_CHANGE:
+            return 0
+        vehicle, ego_id = self._sumo.vehicle, self.ego
+        lane = vehicle.getLaneIndex(ego_id)
+        if lane == command.target_lane:
+            return 0
+        left = command.target_lane > lane  # lanes count from the right
+        vehicle.changeLane(ego_id, lane + (1 if left else -1), LANE_CHANGE_S)
+        return LEFT_BLINKER_BIT if left else RIGHT_BLINKER_BIT
 
     def _add_target(self, target: Target) -> None:
         vehicle, ego_id = self._sumo.vehicle, self.ego
@@ -323,7 +329,13 @@ class SumoVehicle(Vehicle):
     def _status(self, controls: DriverControls, command: MrmCommand) -> VehicleStatus:
         vehicle, ego_id = self._sumo.vehicle, self.ego
         signals = vehicle.getSignals(ego_id)
-        turning = TurnSignal.RIGHT if signals & RIGHT_BLINKER_BIT else TurnSignal.OFF
+        turning = (
+            TurnSignal.RIGHT
+            if signals & RIGHT_BLINKER_BIT
+            else TurnSignal.LEFT
+            if signals & LEFT_BLINKER_BIT
+            else TurnSignal.OFF
+        )
         return VehicleStatus(
             speed_mps=vehicle.getSpeed(ego_id),
             accel_mps2=vehicle.getAcceleration(ego_id),

@@ -7,6 +7,7 @@ import math
 import pygame
 
 from dms.bus.enums import AlertKind, AlertLevel, DmsState, MrmState, Sensitivity
+from dms.scenario.support import MRM_WITHIN_S
 from hud.draw import Fonts, panel, text
 from hud.layout import COLOURS, REGIONS, Rect
 from hud.view import HudState
@@ -102,15 +103,33 @@ class AlertArea:
         )
         mrm = state.mrm
         if mrm is not None and mrm.state in MRM_TEXT:
+            timing = _emergency_timing(state)
             text(
                 surface,
                 fonts,
                 MRM_TEXT[mrm.state],
-                (area.x + 20, area.y + area.h - 40),
-                size=30,
+                (area.x + 20, area.y + area.h - (62 if timing else 40)),
+                size=28 if timing else 30,
                 colour=ink,
                 bold=True,
             )
+            if timing:
+                text(
+                    surface, fonts, timing, (area.x + 20, area.y + area.h - 28), size=20, colour=ink
+                )
+
+
+def _emergency_timing(state: HudState) -> str:
+    """How fast the emergency function answered: the manoeuvre's start after the urgent
+    warning, against Euro NCAP's limit, and when the car stood still."""
+    timing = state.emergency
+    delay = timing.mrm_delay_s if timing is not None else None
+    if timing is None or delay is None:
+        return ""
+    words = f"MRM {delay:.1f} s after warning (max {MRM_WITHIN_S:.0f} s)"
+    if timing.standstill_s is not None:
+        words += f", stopped at +{timing.standstill_s - timing.warned_s:.0f} s"
+    return words
 
 
 def _wrapped(

@@ -30,7 +30,7 @@ from dms.bus.enums import (
 )
 from hud.cluster import Cluster
 from hud.layout import COLOURS, REGIONS, Rect
-from hud.view import BusStats, HudState
+from hud.view import BusStats, EmergencyTiming, HudState
 from hud.widgets.road import blink_on
 from tests.messages import ACTIVE, ALERT, CAR, FACE, ON_ROAD
 
@@ -253,3 +253,19 @@ def test_each_assistance_shows_its_telltale(
     badge = Rect(REGIONS.road.x + 10, REGIONS.road.y + 10, 80, 160)
     assert share(pixels(cluster, acting, badge), COLOURS[colour]) > 0.05
     assert share(pixels(cluster, quiet, badge), COLOURS[colour]) < 0.01
+
+
+def test_the_emergency_function_shows_how_soon_it_answered_the_warning(cluster: Cluster) -> None:
+    stopping = dataclasses.replace(
+        alerted(AlertLevel.URGENT, AlertKind.UNRESPONSIVE, t_s=100.2),  # the flash's "on"
+        mrm=EcuMrm(MrmState.STANDSTILL, 0.0, 0, True, True),
+    )
+    timed = dataclasses.replace(
+        stopping, emergency=EmergencyTiming(warned_s=80.0, mrm_s=82.4, standstill_s=95.0)
+    )
+    area = REGIONS.alert
+    strip = Rect(area.x + 8, area.y + area.h - 30, area.w - 16, 24)
+    plain, shown = pixels(cluster, stopping, strip), pixels(cluster, timed, strip)
+    assert not np.array_equal(plain, shown)
+    background = shown[0, 0]
+    assert np.all(shown[:, -4:] == background)  # the line fits inside the panel

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import uuid
 
-from dms.bus import DmsFaceState, EcuHmi, Publisher, open_bus
-from dms.bus.enums import AlertKind, AlertLevel, Chime
+from dms.bus import DmsFaceState, EcuHmi, EcuMrm, Publisher, open_bus
+from dms.bus.enums import AlertKind, AlertLevel, Chime, MrmState
 from dms.bus.examples import example_messages
 from hud.view import BusView
 
@@ -55,3 +55,33 @@ def test_the_cluster_drops_ecu_display_commands_once_they_time_out() -> None:
         lost = t > 2.9 + 3 * EcuHmi.SPEC.period_s
         assert state.warnings_lost is lost, t
         assert (state.hmi is None) is lost, t
+
+
+def test_the_view_times_the_emergency_function_from_the_urgent_warning() -> None:
+    spec = f"loopback:view-{uuid.uuid4().hex}"
+    quiet = EcuHmi(AlertLevel.NONE, AlertKind.NONE, Chime.NONE, False, False, False, 0)
+    urgent = EcuHmi(
+        AlertLevel.URGENT, AlertKind.UNRESPONSIVE, Chime.CONTINUOUS, True, False, False, 1
+    )
+    idle = EcuMrm(MrmState.INACTIVE, 0.0, 0, False, False)
+    braking = EcuMrm(MrmState.DECELERATING, 2.5, 0, True, False)
+    stopped = EcuMrm(MrmState.STANDSTILL, 0.0, 0, True, True)
+    with open_bus(spec) as tx, open_bus(spec) as rx:
+        publisher = Publisher(tx)
+        view = BusView(rx)
+        timings = {}
+        for k in range(300):  # a false start (2-3 s), then the warning at 10 s, MRM at 12.3 s
+            t = round(k * 0.1, 3)
+            warned = 2.0 <= t < 3.0 or t >= 10.0
+            publisher.send(urgent if warned else quiet, t)
+            publisher.send(stopped if t >= 25.0 else braking if t >= 12.3 else idle, t)
+            view.poll(t)
+            timings[t] = view.snapshot(t).emergency
+    assert timings[2.5] is not None and timings[2.5].mrm_s is None
+    assert timings[5.0] is None  # the warning ended without a manoeuvre: forgotten
+    during = timings[15.0]
+    assert during is not None and during.warned_s == 10.0
+    assert during.mrm_delay_s is not None and abs(during.mrm_delay_s - 2.3) < 1e-6
+    assert during.standstill_s is None
+    end = timings[29.9]
+    assert end is not None and end.standstill_s == 25.0 and end.warned_s == 10.0
