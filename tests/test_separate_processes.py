@@ -12,9 +12,13 @@ from pathlib import Path
 
 import pytest
 
+from dms.bus.enums import Sensitivity
 from dms.events import Event, EventKind
 from dms.scenario.loader import load_scenario
 from dms.scenario.runner import run_scenario
+from dms.units import KPH
+from dms.vehicle.assist import AssistSettings
+from dms.vehicle.road import braking_distance_m
 from tests.netns import run_in_namespace
 
 pytestmark = pytest.mark.slow
@@ -271,3 +275,33 @@ def test_a_keyed_drive_under_attack_warns_and_stops_as_an_unattacked_one(
     assert len(before) > 50 and min(before) > 26.0
     assert "sent" in (tmp_path / "flood.err").read_text()
     assert "junk" in (tmp_path / "flood.err").read_text()
+
+
+def test_on_multicast_the_ecu_brakes_for_a_stationary_car_in_time(tmp_path: Path) -> None:
+    """CCRs at 50 km/h, 60 m ahead, with the ECU and the car in processes of their own
+    and no DMS on the bus: the ECU's fallback raises the sensitivity to high, so FCW and
+    AEB come at high's times to collision, and full braking stops the car short of the
+    target by what the physics leaves."""
+    _run(
+        tmp_path,
+        f"""
+        {DMS} ecu --bus udp_multicast --seconds 9 > ecu.jsonl 2> ecu.err &
+        {DMS} sim --bus udp_multicast --seconds 9 --speed-kph 50 \\
+            --target ccrs --target-distance-m 60 > sim.jsonl 2> sim.err &
+        wait
+        """,
+    )
+    s = AssistSettings()
+    events = _events(tmp_path / "ecu.jsonl") + _events(tmp_path / "sim.jsonl")
+    by_kind: dict[str, list[dict[str, object]]] = {}
+    for event in events:
+        by_kind.setdefault(str(event["kind"]), []).append(event)
+    assert "collision" not in by_kind, events
+    (fcw,), (aeb,), (avoided,) = by_kind["fcw"], by_kind["aeb"], by_kind["avoided"]
+    assert fcw["level"] == aeb["level"] == int(Sensitivity.HIGH)
+    fcw_ttc, aeb_ttc = float(fcw["ttc_s"]), float(aeb["ttc_s"])  # type: ignore[arg-type]
+    assert s.fcw_ttc_high_s - 0.2 <= fcw_ttc <= s.fcw_ttc_high_s
+    assert s.aeb_ttc_high_s - 0.2 <= aeb_ttc <= s.aeb_ttc_high_s
+    speed = 50 * KPH
+    left_m = aeb_ttc * speed - braking_distance_m(speed, s.aeb_decel_mps2)
+    assert abs(float(avoided["distance_m"]) - left_m) <= 1.5  # type: ignore[arg-type]

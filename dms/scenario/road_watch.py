@@ -14,7 +14,10 @@ __all__ = ["RoadWatch"]
 class RoadWatch:
     """Turns the vehicle's states into road events, each once."""
 
-    def __init__(self) -> None:
+    def __init__(self, start_s: float = 0.0) -> None:
+        """``start_s``: when the vehicle's own clock (a collision's time) reads zero, on
+        the clock of the times given to :meth:`observe`."""
+        self._start_s = start_s
         self._collided = False
         self._closing = False  # closing in on the target ahead
         self._avoided = False
@@ -28,7 +31,7 @@ class RoadWatch:
             self._collided = True
             events.append(
                 Event(
-                    crash.t_s,
+                    self._start_s + crash.t_s,
                     EventKind.COLLISION,
                     speed_kph=crash.impact_speed_mps / KPH,
                     overlap_pct=crash.overlap_pct,
