@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from dms.cli.engine_args import add_engine_arguments
 from dms.cli.lazy import deferred
 from dms.cli.settings_args import add_settings_arguments
 
@@ -26,24 +27,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="where the table and runs go (default: out/sweeps/NAME)",
     )
     sweep.add_argument(
-        "--jobs",
-        type=int,
-        default=0,
-        metavar="N",
-        help="worker processes (default 0: one per core)",
-    )
-    sweep.add_argument(
         "--resume", action="store_true", help="keep the rows already in the table; run the rest"
     )
-    sweep.add_argument(
-        "--engine",
-        choices=("process", "ray"),
-        default="process",
-        help="a local process pool (default), or Ray (pip install 'dms[ray]')",
-    )
-    sweep.add_argument(
-        "--address", metavar="HOST:PORT", help="with --engine ray: a Ray cluster (default: local)"
-    )
+    add_engine_arguments(sweep)
     sweep.add_argument("--no-plot", action="store_true", help="the table only (no plots/*.png)")
     add_settings_arguments(sweep)
     sweep.set_defaults(run=deferred("dms.cli.sweep_run", "sweep"))

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import concurrent.futures
-import multiprocessing
-import os
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +26,7 @@ from dms.sweep import (
     run_row,
     scenario_text,
 )
+from dms.sweep.engine import execute, progress, worker_count
 from dms.sweep.table import print_summary, write_csv, write_parquet
 
 __all__ = ["sweep"]
@@ -55,16 +54,15 @@ def sweep(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     rows: dict[str, dict[str, Any]] = dict(done)
-    workers = max(1, min(args.jobs if args.jobs > 0 else (os.cpu_count() or 1), len(todo) or 1))
-    started = time.monotonic()
-    if args.engine != "ray" and args.address:
-        raise ConfigError("--address is Ray's: give it with --engine ray")
-    saved = started
-    for row in _execute(
-        todo, paths, spec.measure, workers=workers, engine=args.engine, address=args.address
-    ):
+    jobs = [
+        _Job(run=run, text=path.read_text(encoding="utf-8"), measure=spec.measure)
+        for run, path in zip(todo, paths, strict=True)
+    ]
+    started = saved = time.monotonic()
+    workers = worker_count(len(jobs), args.jobs)
+    for row in execute(_one, jobs, workers=workers, engine=args.engine, address=args.address):
         rows[row["run"]] = row
-        _progress(len(rows) - len(done), len(todo), started)
+        progress(len(rows) - len(done), len(todo), started)
         if time.monotonic() - saved >= SAVE_EVERY_S:  # a crash loses seconds of runs
             write_csv(out / TABLE, spec, rows)
             saved = time.monotonic()
@@ -130,77 +128,18 @@ def _write_runs(
     return paths
 
 
-def _one(run: Run, text: str, measure: tuple[str, ...]) -> dict[str, Any]:
-    """One run from its scenario's text (a worker, maybe on another machine, need not see
-    the sweep's folder)."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Job:
+    run: Run
+    text: str  # the run's scenario (a worker, maybe on another machine, need not see
+    measure: tuple[str, ...]  # the sweep's folder)
+
+
+def _one(job: _Job) -> dict[str, Any]:
+    """One run from its scenario's text."""
     from dms.scenario.runner import run_scenario
 
     with tempfile.TemporaryDirectory() as scratch:
-        path = Path(scratch) / f"{run.run_id}.yaml"
-        path.write_text(text, encoding="utf-8")
-        return run_row(run, run_scenario(load_scenario(path)), measure)
-
-
-def _execute(
-    runs: Sequence[Run],
-    paths: Sequence[Path],
-    measure: tuple[str, ...],
-    *,
-    workers: int,
-    engine: str,
-    address: str | None,
-) -> Iterator[dict[str, Any]]:
-    texts = [path.read_text(encoding="utf-8") for path in paths]
-    if engine == "ray":
-        yield from _on_ray(runs, texts, measure, workers, address)
-    elif workers == 1:
-        for run, text in zip(runs, texts, strict=True):
-            yield _one(run, text, measure)
-    else:
-        context = multiprocessing.get_context("spawn")
-        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-            futures = [
-                pool.submit(_one, run, text, measure) for run, text in zip(runs, texts, strict=True)
-            ]
-            for future in concurrent.futures.as_completed(futures):
-                yield future.result()
-
-
-def _on_ray(
-    runs: Sequence[Run],
-    texts: Sequence[str],
-    measure: tuple[str, ...],
-    workers: int,
-    address: str | None,
-) -> Iterator[dict[str, Any]]:
-    """Each run as a Ray task: a local Ray with ``workers`` CPUs, or the cluster at
-    ``address`` (its nodes need dms installed)."""
-    try:
-        import ray
-    except ImportError:
-        raise ConfigError("--engine ray needs Ray: pip install 'dms[ray]'") from None
-    options: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False}
-    if address is None:
-        options["num_cpus"] = workers
-    try:
-        ray.init(address=address, **options)
-    except (ConnectionError, RuntimeError, ValueError) as exc:
-        raise ConfigError(f"cannot start or reach Ray ({address or 'local'}): {exc}") from exc
-    try:
-        task = ray.remote(_one)
-        pending = [task.remote(run, text, measure) for run, text in zip(runs, texts, strict=True)]
-        while pending:
-            finished, pending = ray.wait(pending, num_returns=1)
-            yield ray.get(finished[0])
-    finally:
-        ray.shutdown()
-
-
-def _progress(done: int, total: int, started: float) -> None:
-    if not total or not sys.stderr.isatty():
-        return
-    elapsed = time.monotonic() - started
-    eta = elapsed / done * (total - done) if done else 0.0
-    bar = "#" * round(30 * done / total)
-    sys.stderr.write(f"\r[{bar:<30}] {done}/{total} runs, ETA {int(eta) // 60}:{int(eta) % 60:02d}")
-    sys.stderr.flush()
+        path = Path(scratch) / f"{job.run.run_id}.yaml"
+        path.write_text(job.text, encoding="utf-8")
+        return run_row(job.run, run_scenario(load_scenario(path)), job.measure)
