@@ -17,6 +17,7 @@ from dms.cli import (
     settings_cmd,
     sweep_cmd,
     vehicle_cmd,
+    verify_cmd,
 )
 from dms.errors import DmsError
 
@@ -62,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     live_cmd.register(commands)
     settings_cmd.register(commands)
     sweep_cmd.register(commands)
+    verify_cmd.register(commands)
     return parser
 
 

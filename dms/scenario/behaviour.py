@@ -192,11 +192,12 @@ class _Builder:
             BehaviourKind.YAWN: self.yawn,
             BehaviourKind.TALK: self.talk,
             BehaviourKind.LAUGH: self.laugh,
-            BehaviourKind.PHONE: self.phone,
             BehaviourKind.GRIMACE: self.grimace,
         }
         if b.kind in simple:
             simple[b.kind](b.at_s, b.end_s)
+        elif b.kind is BehaviourKind.PHONE:
+            self.phone(b.at_s, b.end_s, b.zone or GazeZone.LAP, b.movement)
         elif b.kind in (BehaviourKind.GLANCE, BehaviourKind.GLANCES):
             assert b.zone is not None
             for k in range(b.count):
@@ -282,13 +283,14 @@ class _Builder:
         self.mouth[span] = np.maximum(self.mouth[span], 0.15 * w)
         self.close_eyes(start, end - start, close_s=0.15, reopen_s=0.2)
 
-    def phone(self, start: float, end: float) -> None:
-        """Phone in the lap: looking down at it for seconds, up at the road briefly."""
+    def phone(self, start: float, end: float, zone: GazeZone, movement: str) -> None:
+        """Reading a phone held or mounted in ``zone`` (the lap by default): looking at it
+        for seconds, up at the road briefly."""
         rng = self.rng["phone"]
         at = start
         while at < end - 1.0:
             down = float(rng.uniform(2.5, 4.5))
-            self.glance(GazeZone.LAP, at, min(end, at + down), "owl")
+            self.glance(zone, at, min(end, at + down), movement)
             at += down + float(rng.uniform(0.8, 1.6))
 
     def drowsy_yawns(self) -> None:

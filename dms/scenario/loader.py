@@ -303,7 +303,7 @@ _BEHAVIOUR_KEYS: dict[BehaviourKind, tuple[float | None, tuple[str, ...]]] = {
     BehaviourKind.YAWN: (5.0, ()),
     BehaviourKind.TALK: (None, ()),
     BehaviourKind.LAUGH: (2.0, ()),
-    BehaviourKind.PHONE: (None, ()),
+    BehaviourKind.PHONE: (None, ("zone", "movement")),  # where the phone is (default: lap)
     BehaviourKind.FACE_LOST: (None, ()),
     BehaviourKind.SUNGLASSES: (None, ()),
     BehaviourKind.GRIMACE: (None, ()),
@@ -331,7 +331,7 @@ def _behaviour(path: Path, node: yaml.Node, scenario_s: float) -> Behaviour:
     else:
         duration = fields.number("duration_s", default_duration, minimum=0.05)
     zone = None
-    if "zone" in extra:
+    if "zone" in extra and (kind is not BehaviourKind.PHONE or fields.has("zone")):
         zone = ZONES[fields.text("zone", choices=list(ZONES))]
         if zone is GazeZone.ROAD:
             raise fields.fail("zone", "a glance goes away from the road")

@@ -1,0 +1,46 @@
+"""``dms verify``: a protocol's driver-monitoring test matrix, run and scored."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from dms.cli.engine_args import add_engine_arguments
+from dms.cli.lazy import deferred
+from dms.cli.settings_args import add_settings_arguments
+
+__all__ = ["PROTOCOLS", "register"]
+
+PROTOCOLS = ("euroncap-2026",)
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    verify = commands.add_parser(
+        "verify",
+        help="run a protocol's driver-monitoring test matrix over a driver population; score it",
+        description="Every cell of the Euro NCAP 2026 Driver Monitoring matrix (the official "
+        "calculator's Safe Driving template) as generated drives, judged cell by cell: "
+        "GREEN, RED with the reason, or N/A where the module cannot sense it. Exit status: "
+        "0 when the matrix ran (whatever its cells say), 2 for invalid input.",
+    )
+    verify.add_argument("--protocol", choices=PROTOCOLS, default=PROTOCOLS[0])
+    verify.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="where scorecard.json goes (default: out/verify/PROTOCOL)",
+    )
+    verify.add_argument(
+        "--drivers", type=int, default=3, metavar="N", help="drivers of the population (3)"
+    )
+    verify.add_argument("--seeds", type=int, default=1, metavar="K", help="seeds per driver (1)")
+    verify.add_argument(
+        "--only",
+        action="append",
+        metavar="TEXT",
+        help="run only the cells whose name or reference contains TEXT (repeatable), "
+        "e.g. --only 'Long distraction' --only D70",
+    )
+    add_engine_arguments(verify)
+    add_settings_arguments(verify)
+    verify.set_defaults(run=deferred("dms.cli.verify_run", "verify"))

@@ -1,0 +1,108 @@
+"""The work behind ``dms verify``: imported when it runs."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+import time
+from pathlib import Path
+
+from dms import __version__
+from dms.cli.settings_args import user_settings
+from dms.errors import ConfigError
+from dms.sweep.engine import progress, worker_count
+from dms.verify.judge import RunVerdict
+from dms.verify.matrix import CELLS, Cell, Table, total_points
+from dms.verify.run import DEFAULT_POPULATION, plan_cases, run_cases
+from dms.verify.scorecard import CellStatus, Scorecard, cell_verdicts, score
+
+__all__ = ["verify"]
+
+SCORECARD = "scorecard.json"
+
+
+def verify(args: argparse.Namespace) -> int:
+    if args.drivers < 1 or args.seeds < 1:
+        raise ConfigError("--drivers and --seeds are at least 1")
+    settings = user_settings(args)
+    cells = _chosen(args.only)
+    population = dataclasses.replace(DEFAULT_POPULATION, drivers=args.drivers)
+    seeds = list(range(1, args.seeds + 1))
+    cases = plan_cases(population, seeds, cells=cells)
+    out = args.out or Path("out") / "verify" / args.protocol
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"cannot write to {out}: {exc}") from exc
+    print(
+        f"verify {args.protocol}: {len(cells)} cells, {len(cases)} drives "
+        f"({args.drivers} drivers x {args.seeds} seeds)",
+        file=sys.stderr,
+    )
+    started = time.monotonic()
+    runs: list[RunVerdict] = []
+    workers = worker_count(len(cases), args.jobs)
+    for run in run_cases(
+        cases, settings, workers=workers, engine=args.engine, address=args.address
+    ):
+        runs.append(run)
+        progress(len(runs), len(cases), started, "drives")
+    if sys.stderr.isatty():
+        sys.stderr.write("\n")
+    card = score(cell_verdicts(runs, cells))
+    elapsed = time.monotonic() - started
+    evidence = {
+        "protocol": args.protocol,
+        "dms_version": __version__,
+        "drivers": args.drivers,
+        "seeds": seeds,
+        "population_seed": population.seed,
+        "settings": [[key, value, where] for key, value, where in settings],
+        "only": args.only or [],
+        "wall_s": round(elapsed, 1),
+    }
+    path = out / SCORECARD
+    path.write_text(json.dumps({**evidence, **card.as_dict()}, indent=1), encoding="utf-8")
+    _print(card, elapsed, len(cases))
+    print(f"scorecard: {path}")
+    return 0
+
+
+def _chosen(only: list[str] | None) -> list[Cell]:
+    if not only:
+        return list(CELLS)
+    chosen = [
+        cell
+        for cell in CELLS
+        if any(text.lower() in cell.name.lower() or text.upper() == cell.ref for text in only)
+    ]
+    if not chosen:
+        raise ConfigError(f"--only {' '.join(only)}: no cell's name or reference contains it")
+    return chosen
+
+
+def _print(card: Scorecard, elapsed_s: float, drives: int) -> None:
+    counts = dict.fromkeys(CellStatus, 0)
+    for verdict in card.cells:
+        counts[verdict.status] += 1
+    print(
+        f"Euro NCAP 2026 Driver Monitoring: {len(card.cells)} cells, "
+        + ", ".join(f"{n} {status.value}" for status, n in counts.items())
+        + f"; {drives} drives in {elapsed_s:.0f} s"
+    )
+    for table in Table:
+        of_table = [v for v in card.cells if v.cell.row.table is table]
+        if not of_table:
+            continue
+        top = total_points(table)
+        print(f"  {table.value:20s} {card.table_points[table]:5.2f} / {top:.2f} points")
+        for verdict in of_table:
+            if verdict.status is not CellStatus.GREEN:
+                name = verdict.cell.name.removeprefix(f"{table.value} / ")
+                print(
+                    f"    {verdict.status.value:5s} {verdict.cell.ref:4s} {name}: {verdict.reason}"
+                )
+    print(f"  gates: {', '.join(f'{gate} {state}' for gate, state in card.gates.items())}")
+    print(f"Driver monitoring (prediction): {card.points:.2f} / {card.maximum:.0f} points")

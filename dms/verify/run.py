@@ -1,0 +1,138 @@
+"""Running a protocol's matrix: every testable cell's drives over the population and
+seeds, on the sweep's engine, judged as they finish."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from dms.settings import Assignment
+from dms.sweep.engine import Engine, execute
+from dms.sweep.population import Population, Trait
+from dms.verify.cases import Case, cases_for, not_testable
+from dms.verify.judge import RunVerdict, judge_run
+from dms.verify.matrix import CELLS, Cell
+
+__all__ = ["DEFAULT_POPULATION", "Job", "plan_cases", "run_cases"]
+
+#: The drivers a matrix runs over by default: eyes, blinks, resting pose, camera mounting
+#: and sensor noise drawn as ``sweeps/population.yaml`` draws them.
+DEFAULT_POPULATION = Population(
+    drivers=3,
+    seed=2026,
+    traits=(
+        Trait(
+            name="driver.eye_aperture",
+            kind="normal",
+            path=("driver", "eye_aperture"),
+            low=1.0,
+            high=0.12,
+            within=(0.6, 1.3),
+        ),
+        Trait(
+            name="driver.blink_rate_per_min",
+            kind="normal",
+            path=("driver", "blink_rate_per_min"),
+            low=17.0,
+            high=5.0,
+            within=(6.0, 35.0),
+        ),
+        Trait(
+            name="driver.neutral_yaw_deg",
+            kind="normal",
+            path=("driver", "neutral_yaw_deg"),
+            low=0.0,
+            high=4.0,
+            within=(-15.0, 15.0),
+        ),
+        Trait(
+            name="cabin.camera_pitch_deg",
+            kind="uniform",
+            path=("cabin", "camera_pitch_deg"),
+            low=-5.0,
+            high=5.0,
+        ),
+        Trait(
+            name="sensor.noise_px",
+            kind="normal",
+            path=("sensor", "noise_px"),
+            low=0.3,
+            high=0.15,
+            within=(0.05, 1.5),
+        ),
+    ),
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Job:
+    case: Case
+    text: str  # the drive's scenario, as YAML
+    settings: tuple[Assignment, ...]  # the user's (a settings file, --set)
+
+
+def plan_cases(
+    population: Population,
+    seeds: Sequence[int],
+    *,
+    cells: Sequence[Cell] = CELLS,
+) -> list[Case]:
+    """Every drive of the testable ``cells``: each driver with each seed."""
+    drivers = population.draw()
+    cases = []
+    for cell in cells:
+        if not_testable(cell) is not None:
+            continue
+        for d, traits in enumerate(drivers):
+            for seed in seeds:
+                dress = _dresser(population, traits, cell)
+                cases += cases_for(cell, driver=d, seed=seed, dress=dress)
+    return cases
+
+
+def _dresser(
+    population: Population, traits: tuple[tuple[str, Any], ...], cell: Cell
+) -> Callable[[dict[str, Any]], None]:
+    def dress(data: dict[str, Any]) -> None:
+        population.apply(data, traits, owner=f"verify {cell.ref}: trait")
+
+    return dress
+
+
+def run_one(job: Job) -> RunVerdict:
+    """One drive (and its baseline, for a support test), judged."""
+    from dms.scenario.loader import load_scenario
+    from dms.scenario.runner import run_scenario
+    from dms.scenario.support import WITHOUT_RAISE
+
+    with tempfile.TemporaryDirectory() as scratch:
+        path = Path(scratch) / f"{job.case.case_id}.yaml"
+        path.write_text(job.text, encoding="utf-8")
+        scenario = load_scenario(path)
+    raised = run_scenario(scenario, settings=job.settings).events
+    baseline = None
+    if job.case.paired:
+        baseline = run_scenario(scenario, settings=(*job.settings, *WITHOUT_RAISE)).events
+    return judge_run(job.case, raised, baseline)
+
+
+def run_cases(
+    cases: Sequence[Case],
+    settings: Sequence[Assignment],
+    *,
+    workers: int,
+    engine: Engine = "process",
+    address: str | None = None,
+) -> Iterator[RunVerdict]:
+    jobs = [
+        Job(
+            case=case, text=yaml.safe_dump(case.scenario, sort_keys=False), settings=tuple(settings)
+        )
+        for case in cases
+    ]
+    yield from execute(run_one, jobs, workers=workers, engine=engine, address=address)
