@@ -41,6 +41,34 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="run only the cells whose name or reference contains TEXT (repeatable), "
         "e.g. --only 'Long distraction' --only D70",
     )
+    official = verify.add_argument_group(
+        "the official calculator (pip install 'dms[ncap]'): prediction, the lab's sample, score"
+    )
+    official.add_argument(
+        "--no-official", action="store_true", help="our scorecard only, even when installed"
+    )
+    official.add_argument(
+        "--noise",
+        action="append",
+        default=[],
+        metavar="ELEMENT=PERFORMANCE",
+        help="declare a noise variable dms does not test, e.g. 'Face-mask=Functional' "
+        "(recorded as declared)",
+    )
+    official.add_argument(
+        "--general",
+        action="append",
+        default=[],
+        metavar="TEXT=PASS",
+        help="declare a general requirement's result ('all=PASS' for every one; recorded)",
+    )
+    official.add_argument(
+        "--sample-seed",
+        type=int,
+        default=2026,
+        metavar="N",
+        help="the seed of the calculator's random verification sample (2026)",
+    )
     add_engine_arguments(verify)
     add_settings_arguments(verify)
     verify.set_defaults(run=deferred("dms.cli.verify_run", "verify"))

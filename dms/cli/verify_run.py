@@ -12,9 +12,11 @@ from pathlib import Path
 from dms import __version__
 from dms.cli.settings_args import user_settings
 from dms.errors import ConfigError
+from dms.settings import Assignment
 from dms.sweep.engine import progress, worker_count
+from dms.sweep.population import Population
 from dms.verify.judge import RunVerdict
-from dms.verify.matrix import CELLS, Cell, Table, total_points
+from dms.verify.matrix import CELLS, NOISE_VARIABLES, Cell, Table, total_points
 from dms.verify.run import DEFAULT_POPULATION, plan_cases, run_cases
 from dms.verify.scorecard import CellStatus, Scorecard, cell_verdicts, score
 
@@ -66,8 +68,93 @@ def verify(args: argparse.Namespace) -> int:
     path = out / SCORECARD
     path.write_text(json.dumps({**evidence, **card.as_dict()}, indent=1), encoding="utf-8")
     _print(card, elapsed, len(cases))
+    status = 0
+    if not args.no_official:
+        official = _official(
+            args, card, population=population, settings=settings, workers=workers, out=out
+        )
+        if official is not None:
+            evidence["official"] = official
+            status = 1 if official.get("disagree") else 0
+            document = {**evidence, **card.as_dict()}
+            path.write_text(json.dumps(document, indent=1), encoding="utf-8")
     print(f"scorecard: {path}")
-    return 0
+    return status
+
+
+def _declared(pairs: list[str], option: str) -> dict[str, str]:
+    declared = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise ConfigError(f"{option} {pair!r}: give it as NAME=VALUE")
+        declared[key.strip()] = value.strip()
+    return declared
+
+
+def _official(
+    args: argparse.Namespace,
+    card: Scorecard,
+    *,
+    population: Population,
+    settings: list[Assignment],
+    workers: int,
+    out: Path,
+) -> dict[str, object] | None:
+    """The calculator's flow when it is installed (a word when it is not)."""
+    from dms.verify.template import calculator_version, template_path
+
+    noise = _declared(args.noise, "--noise")
+    general = _declared(args.general, "--general")
+    known = {nv.element or nv.category for nv in NOISE_VARIABLES}
+    for element, performance in noise.items():
+        if element not in known:
+            raise ConfigError(f"--noise {element!r}: not a noise variable; one of {sorted(known)}")
+        if performance not in ("Functional", "Non Functional"):
+            raise ConfigError(f"--noise {element}: 'Functional' or 'Non Functional'")
+    try:
+        template_path()
+    except ConfigError as missing:
+        print(f"official calculator: not run ({missing})")
+        return None
+    from dms.verify.official import run_official
+
+    result = run_official(
+        card.cells,
+        out,
+        population=population,
+        settings=settings,
+        noise=noise,
+        general=general,
+        seed=args.sample_seed,
+        workers=workers,
+        engine=args.engine,
+        address=args.address,
+    )
+    version = calculator_version()
+    shown = "not assessed" if result.official is None else f"{result.official:.2f} / 25"
+    mine = "not assessed" if result.ours is None else f"{result.ours:.2f} / 25"
+    print(f"official calculator (euroncap-rating-2026 {version}): {shown}; ours: {mine}")
+    print(f"  verification sample: {result.sample} tests drawn, {len(result.failed)} failed")
+    for note in result.notes:
+        print(f"  {note}")
+    disagree = result.ours != result.official
+    if disagree:
+        print(f"ERROR: our score ({mine}) and the calculator's ({shown}) differ")
+    print(f"workbook: {result.workbook}")
+    return {
+        "calculator_version": version,
+        "points": result.official,
+        "ours": result.ours,
+        "sample_seed": args.sample_seed,
+        "sample": result.sample,
+        "failed": list(result.failed),
+        "declared_noise": noise,
+        "declared_general": general,
+        "notes": list(result.notes),
+        "disagree": disagree,
+        "workbook": str(result.workbook),
+    }
 
 
 def _chosen(only: list[str] | None) -> list[Cell]:
@@ -106,3 +193,5 @@ def _print(card: Scorecard, elapsed_s: float, drives: int) -> None:
                 )
     print(f"  gates: {', '.join(f'{gate} {state}' for gate, state in card.gates.items())}")
     print(f"Driver monitoring (prediction): {card.points:.2f} / {card.maximum:.0f} points")
+    if card.gated_points is None:
+        print("  (after the gates: not assessed, as the gates above are)")

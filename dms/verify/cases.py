@@ -18,6 +18,7 @@ perform yet, or the module cannot sense at all, say why (:func:`not_testable`).
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +32,7 @@ __all__ = [
     "ONSET_S",
     "WARNING_SPEED_KPH",
     "Case",
+    "ForwardDraw",
     "Timing",
     "cases_for",
     "not_testable",
@@ -128,12 +130,37 @@ def not_testable(cell: Cell) -> str | None:
     return None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ForwardDraw:
+    """A forward test as the lab draws it (the calculator's "Test scenario")."""
+
+    test: str  # ccrs, cmrs, ccrm
+    impact_location_pct: int
+    vut_kph: int
+
+    @classmethod
+    def parse(cls, text: str) -> ForwardDraw | None:
+        """``"CCRs, IL 25%, VUT 50 km/h, Target 0 km/h"`` (None where it is not one)."""
+        found = re.match(r"\s*(CCRs|CMRs|CCRm)\s*,\s*IL\s*(\d+)\s*%\s*,\s*VUT\s*(\d+)", text, re.I)
+        if found is None:
+            return None
+        test, location, vut = found.groups()
+        return cls(test=test.lower(), impact_location_pct=int(location), vut_kph=int(vut))
+
+
 def cases_for(
-    cell: Cell, *, driver: int, seed: int, dress: Callable[[dict[str, Any]], None]
+    cell: Cell,
+    *,
+    driver: int,
+    seed: int,
+    dress: Callable[[dict[str, Any]], None],
+    forward: ForwardDraw | None = None,
+    sunglasses: bool = False,
 ) -> list[Case]:
     """The drives of ``cell`` for one driver (``dress`` gives a scenario the driver's
     traits) and seed; forward and lane support for a non-transient state are one drive
-    each."""
+    each. ``forward``: the lab's draw of the forward test (default: drawn here, seeded);
+    ``sunglasses``: the drive with dark lenses on (a noise variable)."""
     responses = (
         (Response.FORWARD, Response.LANE)
         if cell.response is Response.FORWARD_AND_LANE
@@ -151,8 +178,11 @@ def cases_for(
             "driver": {"drift_mps": 0.0},
         }
         draw = ""
+        if sunglasses:
+            timeline.append({"at_s": 0.0, "do": "sunglasses"})
         if response is Response.FORWARD:
-            draw = _forward(data, timing, random.Random(f"{cell.ref}/{driver}/{seed}"))
+            rng = random.Random(f"{cell.ref}/{driver}/{seed}")
+            draw = _forward(data, timing, forward or _draw(rng))
         elif response is Response.LANE:
             data["vehicle"] = {"speed_kph": LANE_SPEED_KPH}
             data["road"] = {"lane_width_m": 3.5, "lines": "dashed"}
@@ -234,12 +264,18 @@ def _timing(flag_after_s: float) -> Timing:
     return Timing(onset_s=ONSET_S, flag_s=ONSET_S + flag_after_s)
 
 
-def _forward(data: dict[str, Any], timing: Timing, rng: random.Random) -> str:
-    """The lab's draw of a forward test, placed to meet the car while the eyes are away:
-    the target comes into play at the flag (or, for a VATS, the glance after it)."""
-    test = rng.choice(FORWARD_TESTS)
-    location = rng.choice(IMPACT_LOCATIONS_PCT)
-    vut = rng.choice(VUT_SPEEDS_KPH)
+def _draw(rng: random.Random) -> ForwardDraw:
+    return ForwardDraw(
+        test=rng.choice(FORWARD_TESTS),
+        impact_location_pct=rng.choice(IMPACT_LOCATIONS_PCT),
+        vut_kph=rng.choice(VUT_SPEEDS_KPH),
+    )
+
+
+def _forward(data: dict[str, Any], timing: Timing, draw: ForwardDraw) -> str:
+    """A forward test placed to meet the car while the eyes are away: the target comes
+    into play at the flag (or, for a VATS, at the glance after it)."""
+    test, location, vut = draw.test, draw.impact_location_pct, draw.vut_kph
     data["vehicle"] = {"speed_kph": vut}
     appear = timing.flag_s
     if timing.flag_s - timing.onset_s == VATS_FLAG_S:
@@ -251,4 +287,5 @@ def _forward(data: dict[str, Any], timing: Timing, rng: random.Random) -> str:
         "impact_location_pct": location,
     }
     target_kph = 20 if test == "ccrm" else 0
-    return f"{test.upper()}, IL {location}%, VUT {vut} km/h, Target {target_kph} km/h"
+    name = {"ccrs": "CCRs", "cmrs": "CMRs", "ccrm": "CCRm"}[test]
+    return f"{name}, IL {location}%, VUT {vut} km/h, Target {target_kph} km/h"

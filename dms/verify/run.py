@@ -18,7 +18,7 @@ from dms.verify.cases import Case, cases_for, not_testable
 from dms.verify.judge import RunVerdict, judge_run
 from dms.verify.matrix import CELLS, Cell
 
-__all__ = ["DEFAULT_POPULATION", "Job", "plan_cases", "run_cases"]
+__all__ = ["DEFAULT_POPULATION", "Job", "dresser", "plan_cases", "run_cases"]
 
 #: The drivers a matrix runs over by default: eyes, blinks, resting pose, camera mounting
 #: and sensor noise drawn as ``sweeps/population.yaml`` draws them.
@@ -90,12 +90,12 @@ def plan_cases(
             continue
         for d, traits in enumerate(drivers):
             for seed in seeds:
-                dress = _dresser(population, traits, cell)
+                dress = dresser(population, traits, cell)
                 cases += cases_for(cell, driver=d, seed=seed, dress=dress)
     return cases
 
 
-def _dresser(
+def dresser(
     population: Population, traits: tuple[tuple[str, Any], ...], cell: Cell
 ) -> Callable[[dict[str, Any]], None]:
     def dress(data: dict[str, Any]) -> None:
