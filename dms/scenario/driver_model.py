@@ -60,6 +60,7 @@ class DriverModel:
             away[first : last + 1] = True
         self._away = away
         self._asleep = scenario.behaviours(BehaviourKind.SLEEP)
+        self._rig = scenario.behaviours(BehaviourKind.DRIFT)
         self._status: VehicleStatus | None = None
         self._fcw = False
         self._warned_at: float | None = None  # a warning sounding since then
@@ -107,7 +108,10 @@ class DriverModel:
 
     def _steering(self, t_s: float, status: VehicleStatus, watching: bool) -> float:
         """Drift while away and for a reaction time after; then steer back to the centre
-        (the lane's natural weave is left alone)."""
+        (the lane's natural weave is left alone). A test rig's drift overrides both."""
+        for rig in self._rig:
+            if rig.covers(t_s):
+                return rig.lateral_mps
         if not watching or t_s - self._watching_since < self._profile.reaction_s:
             return self._profile.drift_mps
         offset = status.lane_offset_m

@@ -313,6 +313,7 @@ _BEHAVIOUR_KEYS: dict[BehaviourKind, tuple[float | None, tuple[str, ...]]] = {
     BehaviourKind.HANDS_OFF: (None, ()),
     BehaviourKind.IGNITION_CYCLE: (2.0, ()),
     BehaviourKind.BUS_FAULT: (None, ("mode", "rate_hz")),
+    BehaviourKind.DRIFT: (None, ("lateral_mps",)),
 }
 
 
@@ -366,6 +367,9 @@ def _behaviour(path: Path, node: yaml.Node, scenario_s: float) -> Behaviour:
         else 0.0,
         pitch_deg=fields.number("pitch_deg", 0.0, minimum=-30.0, maximum=30.0)
         if "pitch_deg" in extra
+        else 0.0,
+        lateral_mps=fields.number("lateral_mps", 0.3, minimum=-1.0, maximum=1.0)
+        if "lateral_mps" in extra
         else 0.0,
     )
     if kind is BehaviourKind.MICROSLEEP and not 0.5 <= duration < 3.0:

@@ -47,6 +47,9 @@ class BehaviourKind(str, enum.Enum):
     TAKEOVER = "takeover"  # steering and pedals: takes the car back (cancels an MRM)
     HANDS_OFF = "hands_off"  # no steering input
     IGNITION_CYCLE = "ignition_cycle"  # ignition off, then on again
+    # A test rig's steering robot: the car drifts across the lane at lateral_mps whatever
+    # the driver does (Euro NCAP's lane-support tests set the lateral speed this way).
+    DRIFT = "drift"
     BUS_FAULT = "bus_fault"  # the DMS's frames are cut or corrupted on their way
 
 
@@ -98,6 +101,7 @@ class Behaviour:
     head_drop_deg: float | None = None  # sleep, microsleep: how far the head sinks
     yaw_deg: float = 0.0  # camera_moved: how the camera turned (+ to the driver's left)
     pitch_deg: float = 0.0  # ... and tilted (+ down, as seen by the driver)
+    lateral_mps: float = 0.0  # drift: how fast the rig steers the car across (+ left)
 
     def covers(self, t_s: float) -> bool:
         return self.at_s <= t_s < self.end_s

@@ -51,6 +51,12 @@ class EcuSettings:
     escalate_level3_after_s: float = 2.5
     # Warnings clear only after sustained attention: >= 2 s eyes on the road (Euro NCAP).
     clear_on_road_s: float = 2.0
+    # The ADAS is made more sensitive, without a warning, once the eyes have been off the
+    # road this long wherever they are, a mirror or the cluster included (a driving task:
+    # no warning is due, but Euro NCAP 2026 scores forward and lane support for it). 2 s
+    # is the AttenD buffer's span: beyond it the driver has lost the road ahead (Kircher
+    # & Ahlström 2009). An empty AttenD buffer (glances that add up) raises it too.
+    raise_off_road_s: float = 2.0
     # Drowsiness: DDAW (Reg. (EU) 2021/1341) may warn at KSS 7 and must at KSS >= 8.
     drowsy_advisory_level: int = 7
     drowsy_warning_level: int = 8
@@ -176,6 +182,7 @@ class EcuPolicy:
         self._dms_ok = True
         self._vehicle_ok = True
         self._hazards = False
+        self._eyes_off = False  # off the road for raise_off_road_s, moving
         self._display_cache: dict[tuple[object, ...], tuple[EcuHmi, EcuAdas]] = {}
 
     # -- the policy --------------------------------------------------------------------
@@ -200,6 +207,19 @@ class EcuPolicy:
             kinds = (EventKind.VEHICLE_UNAVAILABLE, EventKind.VEHICLE_AVAILABLE)
             events.append(Event(t, kinds[inputs.vehicle_ok]))
 
+        distraction = inputs.distraction
+        self._eyes_off = (
+            dms_ok
+            and distraction is not None
+            and (
+                (
+                    not distraction.eyes_on_road
+                    and distraction.eyes_off_road_s >= self.settings.raise_off_road_s
+                )
+                or distraction.attend_buffer_s <= 0.0  # glances add up: AttenD is empty
+            )
+            and speed >= self.settings.min_warning_speed_mps
+        )
         if dms_ok:
             alert = self._driver_alert(inputs, speed, t)
             status = inputs.status
@@ -475,6 +495,7 @@ class EcuPolicy:
             self._mrm,
             self._lockout,
             self._level3_count,
+            self._eyes_off,
         )
         displays = self._display_cache.get(key)
         if displays is None:
@@ -490,7 +511,7 @@ class EcuPolicy:
         driver_alert = level if kind not in FALLBACK_CAUSES else AlertLevel.NONE
         if driver_alert is AlertLevel.URGENT or mrm:
             sensitivity = Sensitivity.MAXIMUM
-        elif driver_alert is not AlertLevel.NONE or not watched:
+        elif driver_alert is not AlertLevel.NONE or not watched or self._eyes_off:
             sensitivity = Sensitivity.HIGH
         else:
             sensitivity = Sensitivity.NORMAL

@@ -5,9 +5,11 @@ The tested behaviour starts at :data:`ONSET_S`, after the camera module has sett
 forward-support drive puts the protocol's target (CCRs, CMRs or CCRm at an impact
 location of 25, 50 or 75 % and a VUT speed of 30-80 km/h, drawn per drive as the lab
 draws it) in the lane so that the car would hit it about 1.5 s after the DMS can first
-know of the distraction, while the eyes are still away; a lane-support drive lets the
-car drift at 0.2 m/s (Euro NCAP LSS: 0.2-0.5 m/s) at 72 km/h on a dashed line. Either is
+know of the distraction, while the eyes are still away; a lane-support drive drifts the
+car at 0.2 m/s (Euro NCAP LSS: 0.2-0.5 m/s) at 72 km/h on a dashed line. Either is
 run twice, with and without the DMS raising the sensitivity (:mod:`dms.scenario.support`).
+Lane-support drives are steered by the test rig (``do: drift``), not the driver: the car
+would cross the line 2 s after the DMS can know, whatever the driver looks at.
 
 Gaze locations go to the cabin zone the synthetic driver can look at (a left-hand-drive
 cabin): several share one zone where the cabin model has no finer area (the passenger's
@@ -42,6 +44,10 @@ ONSET_S = 10.0
 WARNING_SPEED_KPH = 80.0  # above ADDW's 50 km/h and LKA's 60 km/h
 LANE_SPEED_KPH = 72.0  # Euro NCAP's LKA tests
 LANE_DRIFT_MPS = 0.2
+#: The car's side is this far from the line in the lane's centre (3.5 m lane, 1.8 m car).
+LINE_GAP_M = (3.5 - 1.8) / 2
+CROSS_AFTER_FLAG_S = 2.0
+OVER_FOR_S = 1.5
 #: The protocol's forward-support draws (the calculator's "Test scenario" column).
 FORWARD_TESTS = ("ccrs", "cmrs", "ccrm")
 IMPACT_LOCATIONS_PCT = (25, 50, 75)
@@ -186,7 +192,7 @@ def cases_for(
         elif response is Response.LANE:
             data["vehicle"] = {"speed_kph": LANE_SPEED_KPH}
             data["road"] = {"lane_width_m": 3.5, "lines": "dashed"}
-            data["driver"] = {"drift_mps": LANE_DRIFT_MPS}
+            timeline.append(_rig_drift(timing))
         data["duration_s"] = extra
         dress(data)
         cases.append(
@@ -258,6 +264,20 @@ def _behaviour(cell: Cell, response: Response) -> tuple[list[dict[str, Any]], Ti
     entry = {"at_s": start, "do": "drowsiness_ramp", "duration_s": DROWSY_RAMP_S}
     timing = Timing(onset_s=start, flag_s=start + DROWSY_RAMP_S)
     return [{**entry, "intensity": 1.0}], timing, start + DROWSY_RAMP_S + 120.0
+
+
+def _rig_drift(timing: Timing) -> dict[str, Any]:
+    """The lane test's steering robot: the car drifts toward the line so that it would
+    cross it :data:`CROSS_AFTER_FLAG_S` after the DMS can know, and goes on
+    :data:`OVER_FOR_S` beyond (0.3 m over at 0.2 m/s) where nothing steers back."""
+    to_line_s = LINE_GAP_M / LANE_DRIFT_MPS
+    start = timing.flag_s + CROSS_AFTER_FLAG_S - to_line_s
+    return {
+        "at_s": round(max(start, 0.0), 3),
+        "do": "drift",
+        "duration_s": round(to_line_s + OVER_FOR_S, 3),
+        "lateral_mps": LANE_DRIFT_MPS,
+    }
 
 
 def _timing(flag_after_s: float) -> Timing:

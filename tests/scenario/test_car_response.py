@@ -117,3 +117,32 @@ def test_on_sumo_the_same_glance_is_a_crash_unless_the_dms_raises_aeb(tmp_path: 
     assert not [event for event in raised if event.kind is EventKind.COLLISION]
     avoided = only(raised, EventKind.AVOIDED)
     assert avoided.distance_m is not None and 4.0 <= avoided.distance_m <= 9.5
+
+
+RIG = """\
+duration_s: 20
+seed: 23
+vehicle: {{speed_kph: 72}}
+driver: {{drift_mps: 0}}
+timeline:
+  - {{at_s: 5, do: drift, duration_s: 6, lateral_mps: {lateral}}}
+"""
+
+
+def test_a_test_rigs_drift_takes_an_attentive_driver_over_the_line(tmp_path: Path) -> None:
+    """0.2 m/s toward a line 0.85 m away (± the 0.15 m weave): over 3.5-5.1 s after the
+    rig starts, about 0.2 m/s x the rest of its 6 s deep; the driver steers back after."""
+    found = events(tmp_path, RIG.format(lateral=0.2), raise_sensitivity=False)
+    departure = only(found, EventKind.LANE_DEPARTURE)
+    ldw = only(found, EventKind.LDW)
+    assert 5.0 + 3.5 <= ldw.t_s + 0.5 <= 5.0 + 5.1  # LDW at TLC 0.5 s
+    assert departure.reason == "left"
+    assert 0.15 <= (departure.distance_m or 0.0) <= 0.6
+    assert not [e for e in found if e.kind is EventKind.WARNING]  # the driver watched
+
+
+def test_a_rig_drift_faster_than_the_rig_can_steer_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "test.yaml"
+    path.write_text(RIG.format(lateral=3.0))
+    with pytest.raises(ScenarioError, match=r"test.yaml:6: .*lateral_mps"):
+        load_scenario(path)

@@ -304,3 +304,39 @@ def test_a_right_hand_drive_mrm_stops_in_the_leftmost_lane() -> None:
     assert out.mrm.state is MrmState.LANE_CHANGE and out.mrm.target_lane == 2
     _, out = drive(policy, 1.0, 2.0, drowsiness=sleeping, vehicle=replace(CAR, lane_index=2))
     assert out.mrm.state is MrmState.DECELERATING
+
+
+def _mirror(off_road_s: float, buffer_s: float = 1.0) -> DmsDistraction:
+    """A look in the left mirror, ``off_road_s`` long so far: driving, nothing flagged."""
+    return replace(
+        ON_ROAD,
+        eyes_on_road=False,
+        glance_zone=GazeZone.MIRROR_LEFT,
+        glance_s=off_road_s,
+        eyes_off_road_s=off_road_s,
+        attend_buffer_s=buffer_s,
+    )
+
+
+def test_a_long_mirror_glance_raises_the_adas_silently_from_2_s_off_the_road() -> None:
+    policy = EcuPolicy()
+    seen = []
+    for k in range(60):  # a 3 s mirror glance at 100 km/h, in 50 ms steps
+        off_road_s = k * DT
+        events, out = drive(policy, DT, 10.0 + off_road_s, distraction=_mirror(off_road_s))
+        assert not warnings(events)  # a driving task: no warning is due
+        seen.append((off_road_s, out.adas.fcw_sensitivity))
+    raised = [t for t, sensitivity in seen if sensitivity is Sensitivity.HIGH]
+    assert raised and 2.0 <= raised[0] <= 2.1
+    assert all(sensitivity is Sensitivity.NORMAL for t, sensitivity in seen if t < 2.0)
+    _, back = drive(policy, 0.5, 13.0)  # eyes back on the road
+    assert back.adas.fcw_sensitivity is Sensitivity.NORMAL
+
+
+def test_short_glances_that_empty_the_attend_buffer_raise_it_too() -> None:
+    _, out = drive(EcuPolicy(), 0.5, 10.0, distraction=_mirror(1.0, buffer_s=0.0))
+    assert out.adas.fcw_sensitivity is Sensitivity.HIGH
+    _, slow = drive(
+        EcuPolicy(), 0.5, 10.0, distraction=_mirror(3.0), vehicle=replace(CAR, speed_mps=3.0)
+    )
+    assert slow.adas.fcw_sensitivity is Sensitivity.NORMAL  # below the warning speed gate
