@@ -69,6 +69,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         metavar="N",
         help="the seed of the calculator's random verification sample (2026)",
     )
+    verify.add_argument(
+        "--reproduce",
+        type=Path,
+        metavar="SCORECARD.json",
+        help="run again what a scorecard records (protocol, drivers, seeds, settings, cells, "
+        "declarations, sample seed) and say whether every cell and the points come out the same",
+    )
     add_engine_arguments(verify)
     add_settings_arguments(verify)
     verify.set_defaults(run=deferred("dms.cli.verify_run", "verify"))

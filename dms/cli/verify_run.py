@@ -8,6 +8,7 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from dms import __version__
 from dms.cli.settings_args import user_settings
@@ -26,9 +27,10 @@ SCORECARD = "scorecard.json"
 
 
 def verify(args: argparse.Namespace) -> int:
+    recorded = _recorded(args) if args.reproduce is not None else None
     if args.drivers < 1 or args.seeds < 1:
         raise ConfigError("--drivers and --seeds are at least 1")
-    settings = user_settings(args)
+    settings = recorded["settings"] if recorded is not None else user_settings(args)
     cells = _chosen(args.only)
     population = dataclasses.replace(DEFAULT_POPULATION, drivers=args.drivers)
     seeds = list(range(1, args.seeds + 1))
@@ -79,7 +81,53 @@ def verify(args: argparse.Namespace) -> int:
             document = {**evidence, **card.as_dict()}
             path.write_text(json.dumps(document, indent=1), encoding="utf-8")
     print(f"scorecard: {path}")
+    if recorded is not None:
+        status = max(status, _compare(recorded["card"], json.loads(path.read_text())))
     return status
+
+
+def _recorded(args: argparse.Namespace) -> dict[str, Any]:
+    """Set ``args`` to what a scorecard records, to run the same matrix again."""
+    source: Path = args.reproduce
+    try:
+        card = json.loads(source.read_text(encoding="utf-8"))
+        args.protocol, args.drivers = card["protocol"], int(card["drivers"])
+        args.seeds, args.only = len(card["seeds"]), card["only"] or None
+        settings = [(key, value, f"{source} (recorded)") for key, value, _ in card["settings"]]
+        official = card.get("official") or {}
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ConfigError(f"{source}: not a dms verify scorecard ({exc})") from exc
+    args.noise = [f"{k}={v}" for k, v in official.get("declared_noise", {}).items()]
+    args.general = [f"{k}={v}" for k, v in official.get("declared_general", {}).items()]
+    args.sample_seed = official.get("sample_seed", args.sample_seed)
+    args.no_official = args.no_official or not official
+    if card.get("dms_version") != __version__:
+        print(f"note: {source} was made by dms {card.get('dms_version')}, this is {__version__}")
+    if args.out is None:
+        args.out = source.parent / "reproduced"
+    return {"card": card, "settings": settings}
+
+
+def _compare(before: dict[str, Any], now: dict[str, Any]) -> int:
+    """0 when the run gave what the scorecard records, cell by cell and in points."""
+    was = {cell["cell"]: cell["status"] for cell in before["cells"]}
+    differences = [
+        f"{cell['cell']}: {was.get(cell['cell'])} then, {cell['status']} now"
+        for cell in now["cells"]
+        if was.get(cell["cell"]) != cell["status"]
+    ]
+    points = (before["driver_monitoring"]["points"], now["driver_monitoring"]["points"])
+    if points[0] != points[1]:
+        differences.append(f"points: {points[0]} then, {points[1]} now")
+    then_official = (before.get("official") or {}).get("points")
+    now_official = (now.get("official") or {}).get("points")
+    if then_official != now_official:
+        differences.append(f"official points: {then_official} then, {now_official} now")
+    if differences:
+        print("NOT reproduced:\n  " + "\n  ".join(differences))
+        return 1
+    print(f"reproduced: every cell and the points ({points[1]}) as recorded")
+    return 0
 
 
 def _declared(pairs: list[str], option: str) -> dict[str, str]:

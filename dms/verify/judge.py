@@ -49,6 +49,7 @@ class RunVerdict:
     reason: str
     draw: str = ""
     latency_s: float | None = None  # a warning's, from the behaviour's onset
+    scenario_sha256: str = ""  # of the drive's scenario file, to reproduce it by
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -61,6 +62,7 @@ class RunVerdict:
             "reason": self.reason,
             "draw": self.draw,
             "latency_s": self.latency_s,
+            "scenario_sha256": self.scenario_sha256,
         }
 
 

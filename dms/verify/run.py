@@ -3,6 +3,7 @@ seeds, on the sweep's engine, judged as they finish."""
 
 from __future__ import annotations
 
+import dataclasses
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -118,7 +119,8 @@ def run_one(job: Job) -> RunVerdict:
     baseline = None
     if job.case.paired:
         baseline = run_scenario(scenario, settings=(*job.settings, *WITHOUT_RAISE)).events
-    return judge_run(job.case, raised, baseline)
+    verdict = judge_run(job.case, raised, baseline)
+    return dataclasses.replace(verdict, scenario_sha256=scenario.sha256)
 
 
 def run_cases(

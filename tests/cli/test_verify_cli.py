@@ -60,3 +60,30 @@ def test_a_bad_filter_or_population_is_a_clear_error(tmp_path: Path) -> None:
     result, _ = verify(tmp_path / "bad", "--only", "zebra crossing", "--drivers", "0")
     assert result.returncode == 2
     assert "--drivers" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_scorecard_reproduces_and_a_changed_one_does_not(tmp_path: Path) -> None:
+    first, card = verify(tmp_path / "first", "--set", "attention.long_distraction_fast_s=5")
+    assert first.returncode == 0, first.stderr
+    assert all(len(run["scenario_sha256"]) == 64 for c in card["cells"] for run in c["runs"])
+    recorded = tmp_path / "first" / "scorecard.json"
+
+    def reproduce(path: Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "dms.cli", "verify", "--reproduce", str(path)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    again = reproduce(recorded)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "reproduced: every cell and the points (0.5) as recorded" in again.stdout
+    again_card = json.loads((tmp_path / "first" / "reproduced" / "scorecard.json").read_text())
+    assert again_card["settings"][0][:2] == ["attention.long_distraction_fast_s", 5.0]
+    card["cells"][0]["status"] = "GREEN"  # a record that this code does not give
+    changed = tmp_path / "changed.json"
+    changed.write_text(json.dumps(card))
+    differs = reproduce(changed)
+    assert differs.returncode == 1
+    assert f"{card['cells'][0]['cell']}: GREEN then, RED now" in differs.stdout
