@@ -239,7 +239,8 @@ def _print(card: Scorecard, elapsed_s: float, drives: int) -> None:
                 print(
                     f"    {verdict.status.value:5s} {verdict.cell.ref:4s} {name}: {verdict.reason}"
                 )
-    print(f"  gates: {', '.join(f'{gate} {state}' for gate, state in card.gates.items())}")
+    gates = ", ".join(f"{gate} {state}" for gate, state in card.gates.items())
+    print(f"  gates, as dms has measured them: {gates}")
     print(f"Driver monitoring (prediction): {card.points:.2f} / {card.maximum:.0f} points")
     if card.gated_points is None:
         print("  (after the gates: not assessed, as the gates above are)")

@@ -117,6 +117,7 @@ def _calculator(args: list[str], folder: Path, seed: int | None = None) -> None:
 
 def preprocess(prediction: Path, *, seed: int) -> Path:
     """The lab's verification sample drawn into the workbook beside ``prediction``."""
+    prediction = prediction.resolve()  # the calculator runs in that folder
     folder = prediction.parent
     _calculator(
         ["safe_driving", "preprocess", "-i", str(prediction), "-o", str(folder)], folder, seed
@@ -199,6 +200,7 @@ def general_requirements(preprocessed: Path) -> list[str]:
 
 def compute_score(preprocessed: Path) -> float | None:
     """The calculator's Driver Monitoring points (``None``: it left them blank)."""
+    preprocessed = preprocessed.resolve()
     folder = preprocessed.parent
     before = set(folder.glob("sd_*_report.xlsx"))
     _calculator(

@@ -87,19 +87,20 @@ def test_dms_verify_runs_the_official_flow_and_agrees(tmp_path: Path) -> None:
         if nv.mandatory
         for arg in ("--noise", f"{nv.element}=Functional")
     ]
-    command = [sys.executable, "-m", "dms.cli", "verify", "--out", str(tmp_path)]
+    command = [sys.executable, "-m", "dms.cli", "verify", "--out", "out"]  # relative
     chosen = ["--drivers", "1", "--only", "D70", "--only", "D71", "--general", "all=PASS"]
     result = subprocess.run(
         [*command, *chosen, *declared],
         capture_output=True,
         text=True,
         check=False,
+        cwd=tmp_path,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    card = json.loads((tmp_path / "scorecard.json").read_text())
+    card = json.loads((tmp_path / "out" / "scorecard.json").read_text())
     official = card["official"]
     assert official["sample"] >= 2  # both warnings are always drawn
     assert official["points"] == official["ours"] == 1.0
     assert official["declared_noise"]["Face-mask"] == "Functional"
-    assert (tmp_path / "euroncap-dm.xlsx").is_file()
+    assert (tmp_path / "out" / "euroncap-dm.xlsx").is_file()
     assert "official calculator (euroncap-rating-2026" in result.stdout
