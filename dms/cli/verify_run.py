@@ -18,6 +18,7 @@ from dms.sweep.engine import progress, worker_count
 from dms.sweep.population import Population
 from dms.verify.judge import RunVerdict
 from dms.verify.matrix import CELLS, NOISE_VARIABLES, Cell, Table, total_points
+from dms.verify.noise import NoiseResult, noise_cases, noise_results
 from dms.verify.run import DEFAULT_POPULATION, plan_cases, run_cases
 from dms.verify.scorecard import CellStatus, Scorecard, cell_verdicts, score
 
@@ -45,6 +46,8 @@ def verify(args: argparse.Namespace) -> int:
         f"({args.drivers} drivers x {args.seeds} seeds)",
         file=sys.stderr,
     )
+    probes = noise_cases(population) if not args.only else []  # a full matrix only
+    cases += probes
     started = time.monotonic()
     runs: list[RunVerdict] = []
     workers = worker_count(len(cases), args.jobs)
@@ -55,6 +58,7 @@ def verify(args: argparse.Namespace) -> int:
         progress(len(runs), len(cases), started, "drives")
     if sys.stderr.isatty():
         sys.stderr.write("\n")
+    measured = noise_results(probes, runs) if probes else []
     card = score(cell_verdicts(runs, cells))
     elapsed = time.monotonic() - started
     evidence = {
@@ -66,14 +70,26 @@ def verify(args: argparse.Namespace) -> int:
         "settings": [[key, value, where] for key, value, where in settings],
         "only": args.only or [],
         "wall_s": round(elapsed, 1),
+        "noise_variables": {
+            r.element: {"functional": r.functional, "reason": r.reason} for r in measured
+        },
     }
     path = out / SCORECARD
     path.write_text(json.dumps({**evidence, **card.as_dict()}, indent=1), encoding="utf-8")
     _print(card, elapsed, len(cases))
+    for result in measured:
+        performance = "Functional" if result.functional else "Non Functional"
+        print(f"  noise variable {result.element}: {performance} ({result.reason})")
     status = 0
     if not args.no_official:
         official = _official(
-            args, card, population=population, settings=settings, workers=workers, out=out
+            args,
+            card,
+            measured=measured,
+            population=population,
+            settings=settings,
+            workers=workers,
+            out=out,
         )
         if official is not None:
             evidence["official"] = official
@@ -144,6 +160,7 @@ def _official(
     args: argparse.Namespace,
     card: Scorecard,
     *,
+    measured: list[NoiseResult],
     population: Population,
     settings: list[Assignment],
     workers: int,
@@ -152,10 +169,15 @@ def _official(
     """The calculator's flow when it is installed (a word when it is not)."""
     from dms.verify.template import calculator_version, template_path
 
-    noise = _declared(args.noise, "--noise")
+    declared = _declared(args.noise, "--noise")
+    noise = dict(declared)
+    for tested in measured:
+        if tested.element in declared:
+            raise ConfigError(f"--noise {tested.element}: dms tests it; it is not to be declared")
+        noise[tested.element] = "Functional" if tested.functional else "Non Functional"
     general = _declared(args.general, "--general")
     known = {nv.element or nv.category for nv in NOISE_VARIABLES}
-    for element, performance in noise.items():
+    for element, performance in declared.items():
         if element not in known:
             raise ConfigError(f"--noise {element!r}: not a noise variable; one of {sorted(known)}")
         if performance not in ("Functional", "Non Functional"):
@@ -197,7 +219,7 @@ def _official(
         "sample_seed": args.sample_seed,
         "sample": result.sample,
         "failed": list(result.failed),
-        "declared_noise": noise,
+        "declared_noise": declared,
         "declared_general": general,
         "notes": list(result.notes),
         "disagree": disagree,

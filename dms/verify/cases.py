@@ -31,6 +31,7 @@ from dms.verify.matrix import Cell, Response, Table
 __all__ = [
     "LANE_DRIFT_MPS",
     "LANE_SPEED_KPH",
+    "NOISE",
     "ONSET_S",
     "WARNING_SPEED_KPH",
     "Case",
@@ -89,6 +90,12 @@ _ZONES: dict[str, GazeZone] = {
     "Phone mounted on dedicated position": GazeZone.INFOTAINMENT,
     "Phone held centre of steering wheel": GazeZone.CLUSTER,
 }
+#: The noise variables the synthetic driver can perform, as a timeline entry for a drive
+#: of the given length: dark lenses on from the start, talking all along.
+NOISE: dict[str, Callable[[float], dict[str, Any]]] = {
+    "Dark sunglasses": lambda _: {"at_s": 0.0, "do": "sunglasses"},
+    "Talking": lambda duration_s: {"at_s": 0.0, "do": "talk", "duration_s": duration_s},
+}
 #: A multi-target VATS: each glance somewhere else.
 _MULTI_TARGET = (GazeZone.INFOTAINMENT, GazeZone.PASSENGER, GazeZone.LAP)
 
@@ -113,13 +120,15 @@ class Case:
     timing: Timing
     paired: bool  # judged against the same drive without the DMS's raise
     draw: str = ""  # the forward test drawn for it, e.g. "CCRs, IL 25%, VUT 50 km/h"
+    noise: str = ""  # the noise variable performed with it
 
     @property
     def case_id(self) -> str:
         part = "-lane" if self.cell.response is Response.FORWARD_AND_LANE else ""
         if part and self.response is Response.FORWARD:
             part = "-forward"
-        return f"{self.cell.ref}{part}-d{self.driver:03d}-s{self.seed}"
+        noise = f"-{self.noise.lower().replace(' ', '-')}" if self.noise else ""
+        return f"{self.cell.ref}{part}{noise}-d{self.driver:03d}-s{self.seed}"
 
 
 def not_testable(cell: Cell) -> str | None:
@@ -161,12 +170,12 @@ def cases_for(
     seed: int,
     dress: Callable[[dict[str, Any]], None],
     forward: ForwardDraw | None = None,
-    sunglasses: bool = False,
+    noise: str = "",
 ) -> list[Case]:
     """The drives of ``cell`` for one driver (``dress`` gives a scenario the driver's
     traits) and seed; forward and lane support for a non-transient state are one drive
     each. ``forward``: the lab's draw of the forward test (default: drawn here, seeded);
-    ``sunglasses``: the drive with dark lenses on (a noise variable)."""
+    ``noise``: a noise variable the driver performs all along (one of :data:`NOISE`)."""
     responses = (
         (Response.FORWARD, Response.LANE)
         if cell.response is Response.FORWARD_AND_LANE
@@ -184,8 +193,8 @@ def cases_for(
             "driver": {"drift_mps": 0.0},
         }
         draw = ""
-        if sunglasses:
-            timeline.append({"at_s": 0.0, "do": "sunglasses"})
+        if noise:
+            timeline.append(NOISE[noise](extra))
         if response is Response.FORWARD:
             rng = random.Random(f"{cell.ref}/{driver}/{seed}")
             draw = _forward(data, timing, forward or _draw(rng))
@@ -205,6 +214,7 @@ def cases_for(
                 timing=timing,
                 paired=response in (Response.FORWARD, Response.LANE),
                 draw=draw,
+                noise=noise,
             )
         )
     return cases

@@ -11,7 +11,7 @@ from dms.settings import Assignment
 from dms.sweep.engine import Engine
 from dms.sweep.population import Population
 from dms.verify import workbook
-from dms.verify.cases import Case, ForwardDraw, cases_for
+from dms.verify.cases import NOISE, Case, ForwardDraw, cases_for
 from dms.verify.matrix import NOISE_VARIABLES
 from dms.verify.run import dresser, run_cases
 from dms.verify.scorecard import GATES, CellStatus, CellVerdict, Verified, score
@@ -22,8 +22,6 @@ WORKBOOK = "euroncap-dm.xlsx"
 #: Verification drives use seeds from here: none of the matrix run's.
 VERIFY_SEED_BASE = 1000
 _SHEET = {CellStatus.GREEN: "Green", CellStatus.RED: "Red", CellStatus.NOT_APPLICABLE: "N/A"}
-#: The noise variables the synthetic driver can perform in a verification test.
-_PERFORMED = {"Dark sunglasses"}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -69,7 +67,7 @@ def run_official(
     jobs: list[tuple[int, Case]] = []
     unperformed: dict[int, str] = {}
     for row in sample:
-        if row.noise and row.noise not in _PERFORMED:
+        if row.noise and row.noise not in NOISE:
             unperformed[row.sheet_row] = row.noise  # run without it, and say so
         for d, traits in enumerate(drivers):
             drives = cases_for(
@@ -78,7 +76,7 @@ def run_official(
                 seed=VERIFY_SEED_BASE + row.sheet_row,
                 dress=dresser(population, traits, row.cell),
                 forward=ForwardDraw.parse(row.scenario),
-                sunglasses=row.noise == "Dark sunglasses",
+                noise=row.noise if row.noise in NOISE else "",
             )
             jobs += [(row.sheet_row, case) for case in drives if case.response is row.requirement]
     if unperformed:
