@@ -18,7 +18,7 @@ from dms.sweep.engine import progress, worker_count
 from dms.sweep.population import Population
 from dms.verify.judge import RunVerdict
 from dms.verify.matrix import CELLS, NOISE_VARIABLES, Cell, Table, total_points
-from dms.verify.noise import NoiseResult, noise_cases, noise_results
+from dms.verify.noise import NoiseResult, noise_cases, noise_results, split_probes
 from dms.verify.run import DEFAULT_POPULATION, plan_cases, run_cases
 from dms.verify.scorecard import CellStatus, Scorecard, cell_verdicts, score
 
@@ -58,8 +58,9 @@ def verify(args: argparse.Namespace) -> int:
         progress(len(runs), len(cases), started, "drives")
     if sys.stderr.isatty():
         sys.stderr.write("\n")
-    measured = noise_results(probes, runs) if probes else []
-    card = score(cell_verdicts(runs, cells))
+    matrix_runs, probe_runs = split_probes(runs, probes)
+    measured = noise_results(probes, probe_runs) if probes else []
+    card = score(cell_verdicts(matrix_runs, cells))  # the probes are not the matrix's drives
     elapsed = time.monotonic() - started
     evidence = {
         "protocol": args.protocol,

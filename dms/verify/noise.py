@@ -19,7 +19,14 @@ from dms.verify.judge import RunVerdict
 from dms.verify.matrix import CELLS
 from dms.verify.run import dresser
 
-__all__ = ["NOISE_SEED_BASE", "PROBES", "NoiseResult", "noise_cases", "noise_results"]
+__all__ = [
+    "NOISE_SEED_BASE",
+    "PROBES",
+    "NoiseResult",
+    "noise_cases",
+    "noise_results",
+    "split_probes",
+]
 
 PROBES = ("D18", "D71")
 NOISE_SEED_BASE = 500  # none of the matrix run's or the verification's seeds
@@ -47,6 +54,15 @@ def noise_cases(population: Population) -> list[Case]:
                     noise=element,
                 )
     return cases
+
+
+def split_probes(
+    runs: Sequence[RunVerdict], probes: Sequence[Case]
+) -> tuple[list[RunVerdict], list[RunVerdict]]:
+    """(the matrix's drives, the noise probes' drives) of one run: a probe drives a matrix
+    cell with a noise on, and must not count as that cell's drive."""
+    ids = {case.case_id for case in probes}
+    return [r for r in runs if r.case_id not in ids], [r for r in runs if r.case_id in ids]
 
 
 def noise_results(cases: Sequence[Case], runs: Sequence[RunVerdict]) -> list[NoiseResult]:

@@ -6,7 +6,7 @@ import dataclasses
 
 import yaml
 
-from dms.verify.noise import noise_cases, noise_results
+from dms.verify.noise import noise_cases, noise_results, split_probes
 from dms.verify.run import DEFAULT_POPULATION, Job, run_one
 
 
@@ -23,6 +23,9 @@ def test_talking_keeps_the_dms_functional_and_dark_lenses_delay_the_sleep_warnin
         run_one(Job(case=case, text=yaml.safe_dump(case.scenario), settings=())) for case in cases
     ]
     results = {result.element: result for result in noise_results(cases, runs)}
+    matrix_drive = dataclasses.replace(runs[0], case_id="D71-d000-s1")
+    kept, probed = split_probes([matrix_drive, *runs], cases)
+    assert kept == [matrix_drive] and probed == runs  # probes never count as the cell's
     assert results["Talking"].functional, results["Talking"].reason
     by_id = {run.case_id: run for run in runs}
     glance = next(by_id[c.case_id] for c in cases if c.cell.ref == "D18" and c.noise)
