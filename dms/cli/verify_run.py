@@ -21,6 +21,7 @@ from dms.verify.matrix import CELLS, NOISE_VARIABLES, Cell, Table, total_points
 from dms.verify.noise import NoiseResult, noise_cases, noise_results, split_probes
 from dms.verify.run import DEFAULT_POPULATION, plan_cases, run_cases
 from dms.verify.scorecard import CellStatus, Scorecard, cell_verdicts, score
+from dms.verify.workbook import FUNCTIONAL, NOT_FUNCTIONAL
 
 __all__ = ["verify"]
 
@@ -79,7 +80,7 @@ def verify(args: argparse.Namespace) -> int:
     path.write_text(json.dumps({**evidence, **card.as_dict()}, indent=1), encoding="utf-8")
     _print(card, elapsed, len(cases))
     for result in measured:
-        performance = "Functional" if result.functional else "Non Functional"
+        performance = FUNCTIONAL if result.functional else NOT_FUNCTIONAL
         print(f"  noise variable {result.element}: {performance} ({result.reason})")
     status = 0
     if not args.no_official:
@@ -175,14 +176,14 @@ def _official(
     for tested in measured:
         if tested.element in declared:
             raise ConfigError(f"--noise {tested.element}: dms tests it; it is not to be declared")
-        noise[tested.element] = "Functional" if tested.functional else "Non Functional"
+        noise[tested.element] = FUNCTIONAL if tested.functional else NOT_FUNCTIONAL
     general = _declared(args.general, "--general")
     known = {nv.element or nv.category for nv in NOISE_VARIABLES}
     for element, performance in declared.items():
         if element not in known:
             raise ConfigError(f"--noise {element!r}: not a noise variable; one of {sorted(known)}")
-        if performance not in ("Functional", "Non Functional"):
-            raise ConfigError(f"--noise {element}: 'Functional' or 'Non Functional'")
+        if performance not in (FUNCTIONAL, NOT_FUNCTIONAL):
+            raise ConfigError(f"--noise {element}: {FUNCTIONAL!r} or {NOT_FUNCTIONAL!r}")
     try:
         template_path()
     except ConfigError as missing:

@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 from dms.bus.enums import AlertKind, AlertLevel
 from dms.events import Event, EventKind
+from dms.ncap import MRM_WITHIN_S
 from dms.settings import Assignment
 
 __all__ = ["IMPACT_REDUCTION", "MRM_WITHIN_S", "WITHOUT_RAISE", "SupportVerdict", "judge"]
@@ -30,7 +31,6 @@ WITHOUT_RAISE: tuple[Assignment, ...] = (
     ("assist.follow_driver_state", False, "the baseline of a support verdict"),
 )
 IMPACT_REDUCTION = 0.2  # of the baseline's impact speed
-MRM_WITHIN_S = 5.0
 
 Function = Literal["forward support", "lane support", "emergency function"]
 

@@ -155,6 +155,20 @@ def _rows(
     )
 
 
+def _state(
+    sheet_row: int, task: str, location: str = "", responses: tuple[Response, ...] = _IMPAIRED
+) -> MatrixRow:
+    """A non-transient state's row (no movement type)."""
+    return MatrixRow(
+        table=Table.NON_TRANSIENT,
+        task=task,
+        movement="",
+        location=location,
+        sheet_row=sheet_row,
+        responses=responses,
+    )
+
+
 _LD, _SD, _PHONE = Table.LONG_DISTRACTION, Table.SHORT_DISTRACTION, Table.PHONE_USE
 _IVI = "In-vehicle infotainment system"
 ROWS: tuple[MatrixRow, ...] = (
@@ -247,46 +261,11 @@ ROWS: tuple[MatrixRow, ...] = (
             "Phone held in view of instrument cluster",
         ),
     ),
-    MatrixRow(
-        table=Table.NON_TRANSIENT,
-        task="Impairment",
-        movement="",
-        location="Drowsiness",
-        sheet_row=68,
-        responses=_IMPAIRED,
-    ),
-    MatrixRow(
-        table=Table.NON_TRANSIENT,
-        task="Impairment",
-        movement="",
-        location="Non-fatigue",
-        sheet_row=69,
-        responses=_IMPAIRED,
-    ),
-    MatrixRow(
-        table=Table.NON_TRANSIENT,
-        task="Microsleep",
-        movement="",
-        location="",
-        sheet_row=70,
-        responses=_IMPAIRED,
-    ),
-    MatrixRow(
-        table=Table.NON_TRANSIENT,
-        task="Sleep",
-        movement="",
-        location="",
-        sheet_row=71,
-        responses=_IMPAIRED,
-    ),
-    MatrixRow(
-        table=Table.NON_TRANSIENT,
-        task="Unresponsive",
-        movement="",
-        location="",
-        sheet_row=72,
-        responses=(Response.EMERGENCY,),
-    ),
+    _state(68, "Impairment", "Drowsiness"),
+    _state(69, "Impairment", "Non-fatigue"),
+    _state(70, "Microsleep"),
+    _state(71, "Sleep"),
+    _state(72, "Unresponsive", responses=(Response.EMERGENCY,)),
 )
 CELLS: tuple[Cell, ...] = tuple(
     Cell(row=row, response=response) for row in ROWS for response in row.responses

@@ -16,12 +16,17 @@ from dms.verify.matrix import NOISE_VARIABLES
 from dms.verify.run import dresser, run_cases
 from dms.verify.scorecard import GATES, CellStatus, CellVerdict, Verified, score
 
-__all__ = ["VERIFY_SEED_BASE", "Official", "run_official"]
+__all__ = ["SHEET_VALUE", "VERIFY_SEED_BASE", "Official", "run_official"]
 
 WORKBOOK = "euroncap-dm.xlsx"
 #: Verification drives use seeds from here: none of the matrix run's.
 VERIFY_SEED_BASE = 1000
-_SHEET = {CellStatus.GREEN: "Green", CellStatus.RED: "Red", CellStatus.NOT_APPLICABLE: "N/A"}
+#: A cell's verdict as the prediction sheet takes it.
+SHEET_VALUE = {
+    CellStatus.GREEN: workbook.GREEN,
+    CellStatus.RED: workbook.RED,
+    CellStatus.NOT_APPLICABLE: workbook.NOT_APPLICABLE,
+}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -48,7 +53,7 @@ def run_official(
     address: str | None = None,
 ) -> Official:
     """``noise`` and ``general``: what the user declares (dms tests neither yet)."""
-    cells = {v.cell.ref: _SHEET[v.status] for v in verdicts}
+    cells = {v.cell.ref: SHEET_VALUE[v.status] for v in verdicts}
     path = workbook.write_prediction(out / "euroncap-dm-prediction.xlsx", cells, noise)
     drawn = workbook.preprocess(path, seed=seed)
     sample = workbook.read_sample(drawn)

@@ -21,36 +21,27 @@ from dms.verify.matrix import CELLS, Cell
 
 __all__ = ["DEFAULT_POPULATION", "Job", "dresser", "plan_cases", "run_cases"]
 
+
 #: The drivers a matrix runs over by default: eyes, blinks, resting pose, camera mounting
 #: and sensor noise drawn as ``sweeps/population.yaml`` draws them.
+def _normal(path: str, mean: float, sd: float, within: tuple[float, float]) -> Trait:
+    return Trait(
+        name=path,
+        kind="normal",
+        path=tuple(path.split(".")),
+        low=mean,
+        high=sd,
+        within=within,
+    )
+
+
 DEFAULT_POPULATION = Population(
     drivers=3,
     seed=2026,
     traits=(
-        Trait(
-            name="driver.eye_aperture",
-            kind="normal",
-            path=("driver", "eye_aperture"),
-            low=1.0,
-            high=0.12,
-            within=(0.6, 1.3),
-        ),
-        Trait(
-            name="driver.blink_rate_per_min",
-            kind="normal",
-            path=("driver", "blink_rate_per_min"),
-            low=17.0,
-            high=5.0,
-            within=(6.0, 35.0),
-        ),
-        Trait(
-            name="driver.neutral_yaw_deg",
-            kind="normal",
-            path=("driver", "neutral_yaw_deg"),
-            low=0.0,
-            high=4.0,
-            within=(-15.0, 15.0),
-        ),
+        _normal("driver.eye_aperture", 1.0, 0.12, (0.6, 1.3)),
+        _normal("driver.blink_rate_per_min", 17.0, 5.0, (6.0, 35.0)),
+        _normal("driver.neutral_yaw_deg", 0.0, 4.0, (-15.0, 15.0)),
         Trait(
             name="cabin.camera_pitch_deg",
             kind="uniform",
@@ -58,14 +49,7 @@ DEFAULT_POPULATION = Population(
             low=-5.0,
             high=5.0,
         ),
-        Trait(
-            name="sensor.noise_px",
-            kind="normal",
-            path=("sensor", "noise_px"),
-            low=0.3,
-            high=0.15,
-            within=(0.05, 1.5),
-        ),
+        _normal("sensor.noise_px", 0.3, 0.15, (0.05, 1.5)),
     ),
 )
 

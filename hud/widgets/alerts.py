@@ -7,7 +7,7 @@ import math
 import pygame
 
 from dms.bus.enums import AlertKind, AlertLevel, DmsState, MrmState, Sensitivity
-from dms.scenario.support import MRM_WITHIN_S
+from dms.ncap import MRM_WITHIN_S
 from hud.draw import Fonts, panel, text
 from hud.layout import COLOURS, REGIONS, Rect
 from hud.view import HudState

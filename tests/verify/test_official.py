@@ -10,6 +10,7 @@ import pytest
 from dms.errors import ConfigError
 from dms.verify import workbook
 from dms.verify.matrix import CELLS, NOISE_VARIABLES, Table
+from dms.verify.official import SHEET_VALUE
 from dms.verify.scorecard import GATES, CellStatus, CellVerdict, Verified, score
 from dms.verify.template import template_path
 
@@ -19,8 +20,6 @@ try:
     template_path()
 except ConfigError as missing:
     pytest.skip(f"the calculator is not installed: {missing}", allow_module_level=True)
-
-SHEET = {CellStatus.GREEN: "Green", CellStatus.RED: "Red", CellStatus.NOT_APPLICABLE: "N/A"}
 
 
 def _both(
@@ -37,7 +36,7 @@ def _both(
         for cell in CELLS
     ]
     noise = {(nv.element or nv.category): "Functional" for nv in NOISE_VARIABLES}
-    cells = {v.cell.ref: SHEET[v.status] for v in verdicts}
+    cells = {v.cell.ref: SHEET_VALUE[v.status] for v in verdicts}
     prediction = workbook.write_prediction(folder / "prediction.xlsx", cells, noise)
     drawn = workbook.preprocess(prediction, seed=seed)
     sample = workbook.read_sample(drawn)
