@@ -41,6 +41,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="run only the cells whose name or reference contains TEXT (repeatable), "
         "e.g. --only 'Long distraction' --only D70",
     )
+    verify.add_argument(
+        "--no-plots",
+        action="store_true",
+        help="no timeline plot per drive in DIR/runs (report.html then lists the drives only)",
+    )
     official = verify.add_argument_group(
         "the official calculator (pip install 'dms[ncap]'): prediction, the lab's sample, score"
     )

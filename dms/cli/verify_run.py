@@ -17,8 +17,16 @@ from dms.settings import Assignment
 from dms.sweep.engine import progress, worker_count
 from dms.sweep.population import Population
 from dms.verify.judge import RunVerdict
-from dms.verify.matrix import CELLS, NOISE_VARIABLES, Cell, Table, total_points
+from dms.verify.matrix import (
+    CELLS,
+    GENERAL_REQUIREMENTS,
+    NOISE_VARIABLES,
+    Cell,
+    Table,
+    total_points,
+)
 from dms.verify.noise import NoiseResult, noise_cases, noise_results, split_probes
+from dms.verify.report import save_plots, write_report
 from dms.verify.run import DEFAULT_POPULATION, plan_cases, run_cases
 from dms.verify.scorecard import CellStatus, Scorecard, cell_verdicts, score
 from dms.verify.workbook import FUNCTIONAL, NOT_FUNCTIONAL
@@ -52,8 +60,14 @@ def verify(args: argparse.Namespace) -> int:
     started = time.monotonic()
     runs: list[RunVerdict] = []
     workers = worker_count(len(cases), args.jobs)
+    plots = not args.no_plots
     for run in run_cases(
-        cases, settings, workers=workers, engine=args.engine, address=args.address
+        cases,
+        settings,
+        workers=workers,
+        engine=args.engine,
+        address=args.address,
+        plot=lambda _: plots,
     ):
         runs.append(run)
         progress(len(runs), len(cases), started, "drives")
@@ -99,9 +113,50 @@ def verify(args: argparse.Namespace) -> int:
             document = {**evidence, **card.as_dict()}
             path.write_text(json.dumps(document, indent=1), encoding="utf-8")
     print(f"scorecard: {path}")
+    save_plots(out, runs)
+    report = write_report(
+        out,
+        card,
+        evidence=evidence,
+        noise=_noise_rows(measured, _declared(args.noise, "--noise")),
+        general=_general_rows(_declared(args.general, "--general")),
+    )
+    print(f"report: {report}")
     if recorded is not None:
         status = max(status, _compare(recorded["card"], json.loads(path.read_text())))
     return status
+
+
+def _noise_rows(
+    measured: list[NoiseResult], declared: dict[str, str]
+) -> list[tuple[str, str, str]]:
+    """(noise variable, performance, how it is known) for the report."""
+    tested = {result.element: result for result in measured}
+    rows = []
+    for variable in NOISE_VARIABLES:
+        name = variable.element or variable.category
+        gate = " (a mandatory gate)" if variable.mandatory else ""
+        if name in tested:
+            result = tested[name]
+            state = FUNCTIONAL if result.functional else NOT_FUNCTIONAL
+            rows.append((name + gate, state, f"measured: {result.reason}"))
+        elif name in declared:
+            rows.append((name + gate, declared[name], "declared by the user (--noise)"))
+        else:
+            rows.append((name + gate, "not assessed", "not tested by dms; not declared"))
+    return rows
+
+
+def _general_rows(declared: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(general requirement, result, how it is known) for the report."""
+    rows = []
+    for text in GENERAL_REQUIREMENTS:
+        answer = declared.get(text, declared.get("all"))
+        if answer is None:
+            rows.append((text, "not assessed", "not tested by dms; not declared"))
+        else:
+            rows.append((text, answer, "declared by the user (--general)"))
+    return rows
 
 
 def _recorded(args: argparse.Namespace) -> dict[str, Any]:

@@ -13,7 +13,7 @@ the lab's test (run once, with the DMS) would.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from dms.bus.enums import AlertKind
@@ -22,7 +22,7 @@ from dms.scenario.support import SupportVerdict, judge
 from dms.verify.cases import Case
 from dms.verify.matrix import Response, Table
 
-__all__ = ["DROWSY_LATENCY_S", "WARNING_LATENCY_S", "RunVerdict", "judge_run"]
+__all__ = ["DROWSY_LATENCY_S", "WARNING_LATENCY_S", "RunVerdict", "due_s", "judge_run"]
 
 WARNING_LATENCY_S = 0.5
 #: A drowsiness warning may come this long after the ramp reaches its end (KSS 9).
@@ -50,6 +50,8 @@ class RunVerdict:
     draw: str = ""
     latency_s: float | None = None  # a warning's, from the behaviour's onset
     scenario_sha256: str = ""  # of the drive's scenario file, to reproduce it by
+    #: the drive's timeline for the report (not part of the verdict's record)
+    timeline_png: bytes = field(default=b"", repr=False, compare=False)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -106,11 +108,20 @@ def _support(
     return None
 
 
+def due_s(case: Case) -> float | None:
+    """By when a warning drive's warning is due (``None`` for a support drive)."""
+    return _deadline(case) if case.response is Response.WARNING else None
+
+
+def _deadline(case: Case) -> float:
+    latency = DROWSY_LATENCY_S if case.cell.row.location == "Drowsiness" else WARNING_LATENCY_S
+    return case.timing.flag_s + latency
+
+
 def _warning(case: Case, events: list[Event]) -> tuple[bool, str, float | None]:
     row, timing = case.cell.row, case.timing
     alerts = _DROWSY_ALERTS if row.table is Table.NON_TRANSIENT else _DISTRACTION_ALERTS
-    latency = DROWSY_LATENCY_S if row.location == "Drowsiness" else WARNING_LATENCY_S
-    due = timing.flag_s + latency
+    due = _deadline(case)
     warnings = [
         e
         for e in events

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "CELLS",
+    "GENERAL_REQUIREMENTS",
     "NOISE_VARIABLES",
     "POINTS",
     "PRED_SHEET",
@@ -23,6 +24,7 @@ __all__ = [
     "NoiseVariable",
     "Response",
     "Table",
+    "columns",
     "total_points",
 ]
 
@@ -51,6 +53,13 @@ _COLUMNS: dict[Table, tuple[Response, Response, Response]] = {
     Table.PHONE_USE: (Response.WARNING, Response.FORWARD, Response.LANE),
     Table.NON_TRANSIENT: (Response.WARNING, Response.FORWARD_AND_LANE, Response.EMERGENCY),
 }
+
+
+def columns(table: Table) -> tuple[Response, Response, Response]:
+    """The vehicle responses of ``table``, in the sheet's column order."""
+    return _COLUMNS[table]
+
+
 _TRANSIENT = (Response.WARNING, Response.FORWARD, Response.LANE)
 _DRIVING_TASK = (Response.FORWARD, Response.LANE)  # no warning is due for a driving task
 _IMPAIRED = (Response.WARNING, Response.FORWARD_AND_LANE)
@@ -135,6 +144,30 @@ NOISE_VARIABLES = (
         sheet_row=12, category="Eyelash makeup", element="Thick eyelash makeup", mandatory=False
     ),
     NoiseVariable(sheet_row=13, category="Talking", element="", mandatory=False),
+)
+
+_NOTICE = "Inform with visual and/or auditory cues of non functional system within 10 seconds"
+#: What the lab checks before any points ("DE - DM verif.", written there by the
+#: calculator's ``preprocess``): one FAIL and the Driver Monitoring score is 0.
+GENERAL_REQUIREMENTS = (
+    "Default ON at the start of every journey",
+    "Deactivation is not possible with a momentary single push on a button",
+    "Detection sensitivity shall not be manually adjustable",
+    "Continuous monitoring of the driver state",
+    "Speed activation condition for the distraction, microsleep, sleep and unresponsive"
+    " driver states",
+    "Speed activation condition for the impairment driver states, when the vehicle is moving"
+    " forward at a speed of at least 50 km/h",
+    "Assisted Driving prerequisite (\u226550% of Driving collaboration and \u226550% of Driver"
+    " monitoring)",
+    f"{_NOTICE} after the driver obstructs the sensor by gripping the upper portion of the"
+    " steering wheel",
+    f"{_NOTICE} after the driver wears a cap",
+    f"{_NOTICE} after the driver wears a hat",
+    f"{_NOTICE} after the driver wears dark sunglasses",
+    f"{_NOTICE} for a driver with long head hair fringe obscuring eyes",
+    f"{_NOTICE} for a driver with thick eyelash makeup",
+    "Visual information about non-functional system shown permanently or every [10] minutes",
 )
 
 

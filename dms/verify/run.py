@@ -16,7 +16,7 @@ from dms.settings import Assignment
 from dms.sweep.engine import Engine, execute
 from dms.sweep.population import Population, Trait
 from dms.verify.cases import Case, cases_for, not_testable
-from dms.verify.judge import RunVerdict, judge_run
+from dms.verify.judge import RunVerdict, due_s, judge_run
 from dms.verify.matrix import CELLS, Cell
 
 __all__ = ["DEFAULT_POPULATION", "Job", "dresser", "plan_cases", "run_cases"]
@@ -59,6 +59,7 @@ class Job:
     case: Case
     text: str  # the drive's scenario, as YAML
     settings: tuple[Assignment, ...]  # the user's (a settings file, --set)
+    plot: bool = False  # draw the drive's timeline for the report
 
 
 def plan_cases(
@@ -99,12 +100,24 @@ def run_one(job: Job) -> RunVerdict:
         path = Path(scratch) / f"{job.case.case_id}.yaml"
         path.write_text(job.text, encoding="utf-8")
         scenario = load_scenario(path)
-    raised = run_scenario(scenario, settings=job.settings).events
+    result = run_scenario(scenario, settings=job.settings)
     baseline = None
     if job.case.paired:
         baseline = run_scenario(scenario, settings=(*job.settings, *WITHOUT_RAISE)).events
-    verdict = judge_run(job.case, raised, baseline)
-    return dataclasses.replace(verdict, scenario_sha256=scenario.sha256)
+    verdict = judge_run(job.case, result.events, baseline)
+    png = b""
+    if job.plot:
+        from dms.verify.plots import drive_timeline_png
+
+        png = drive_timeline_png(
+            result.samples,
+            result.events,
+            title=f"{job.case.case_id}: {verdict.reason}",
+            onset_s=job.case.timing.onset_s,
+            due_s=due_s(job.case),
+            passed=verdict.passed,
+        )
+    return dataclasses.replace(verdict, scenario_sha256=scenario.sha256, timeline_png=png)
 
 
 def run_cases(
@@ -114,10 +127,15 @@ def run_cases(
     workers: int,
     engine: Engine = "process",
     address: str | None = None,
+    plot: Callable[[Case], bool] = lambda _: False,
 ) -> Iterator[RunVerdict]:
+    """Each case's verdict as it finishes; ``plot``: which drives draw their timeline."""
     jobs = [
         Job(
-            case=case, text=yaml.safe_dump(case.scenario, sort_keys=False), settings=tuple(settings)
+            case=case,
+            text=yaml.safe_dump(case.scenario, sort_keys=False),
+            settings=tuple(settings),
+            plot=plot(case),
         )
         for case in cases
     ]

@@ -41,6 +41,12 @@ def test_the_owl_glances_and_a_microsleep_are_warned_in_time(tmp_path: Path) -> 
     assert card["driver_monitoring"]["points"] == 1.0
     assert card["categories"]["Long distraction"] == 0.5
     assert "Driver monitoring (prediction): 1.00 / 25 points" in result.stdout
+    page = (tmp_path / "ok" / "report.html").read_text()
+    assert "<a href='#D18'>GREEN</a>" in page  # the cell links to its drives below
+    for run in cells["D18"]["runs"]:  # each drive's timeline is there and linked
+        plot = tmp_path / "ok" / "runs" / f"{run['case']}.png"
+        assert plot.read_bytes().startswith(b"\x89PNG")
+        assert f"src='runs/{run['case']}.png'" in page
 
 
 def test_a_long_distraction_threshold_of_5_s_turns_the_cells_red(tmp_path: Path) -> None:
@@ -54,6 +60,8 @@ def test_a_long_distraction_threshold_of_5_s_turns_the_cells_red(tmp_path: Path)
     assert card["driver_monitoring"]["points"] == 0.5  # the owl group's 0.5 lost
     assert card["settings"][0][:2] == ["attention.long_distraction_fast_s", 5.0]
     assert "RED   D18" in result.stdout
+    page = (tmp_path / "late" / "report.html").read_text()
+    assert "class='c RED' title='2 of 2 drives failed; D18-d000-s1: no warning" in page
 
 
 def test_a_bad_filter_or_population_is_a_clear_error(tmp_path: Path) -> None:
