@@ -20,6 +20,7 @@ from tests.netns import run_in_namespace
 from tests.sensor.conftest import FIXTURES
 
 CLIP = FIXTURES / "d14-eyes-close.mp4"  # 81 frames at 30 fps
+EYES_OPEN_S = 55 / 30  # clip time from which its eyes are open and steady
 
 
 def dms(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
@@ -42,7 +43,9 @@ def test_live_from_a_clip_publishes_decodable_face_states_at_the_clips_rate(tmp_
     result = dms("live", "--video", str(CLIP), "--seconds", "6", "--no-hud", "--log", str(log))
     assert result.returncode == 0, result.stderr
     processed, dropped = summary(result.stdout)
-    assert processed + dropped == 81 and dropped <= 8  # a few may come too late on a busy CI
+    # every frame is either processed or dropped as too late (how many depends on the load:
+    # a module keeps real time rather than falling behind)
+    assert processed + dropped == 81 and processed >= 81 // 2
     frames = decoded(log)
     faces = [f for f in frames if f["name"] == "DMS_FaceState"]
     assert {f["status"] for f in frames} == {"ok"}
@@ -62,8 +65,10 @@ def test_the_cabin_reaches_the_module_live(tmp_path: Path) -> None:
         log = tmp_path / f"{name}.blf"
         args = ("--video", str(CLIP), "--seconds", "6", "--no-hud", "--log", str(log), *cabin)
         assert dms("live", *args).returncode == 0
-        faces = [f["signals"] for f in decoded(log) if f["name"] == "DMS_FaceState"][55:]
-        # relative to the road ahead; the small fixture face's iris jitters: medians
+        states = [f for f in decoded(log) if f["name"] == "DMS_FaceState"]
+        # the eyes are open from the clip's frame 52 (1.73 s) on; frames dropped on a busy
+        # machine shift the list, not the clock. The small face's iris jitters: medians
+        faces = [f["signals"] for f in states if f["t_s"] - states[0]["t_s"] >= EYES_OPEN_S]
         head[name] = sorted(f["head_yaw_deg"] for f in faces)[len(faces) // 2]
         gaze[name] = sorted(f["gaze_yaw_deg"] for f in faces)[len(faces) // 2]
     assert abs(head["ahead"]) < 10 and abs(gaze["ahead"]) < 12
