@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from dms.bus.enums import AlertKind, GazeZone
+from dms.bus.enums import AlertKind, Chime, GazeZone
 
 __all__ = ["Event", "EventKind"]
 
@@ -65,6 +65,7 @@ class Event:
     level: int | None = None
     reason: str | None = None
     alert: AlertKind | None = None  # for warnings
+    chime: Chime | None = None  # a warning's acoustic pattern
     speed_kph: float | None = None  # a collision's impact speed
     distance_m: float | None = None  # over the line, or left to the target
     overlap_pct: float | None = None  # a collision's overlap of the car's front
@@ -82,6 +83,8 @@ class Event:
             record["reason"] = self.reason
         if self.alert is not None:
             record["alert"] = self.alert.name.lower()
+        if self.chime is not None:
+            record["chime"] = self.chime.name.lower()
         for key in ("speed_kph", "distance_m", "overlap_pct", "ttc_s"):
             value = getattr(self, key)
             if value is not None:

@@ -11,7 +11,7 @@ from dms.cli.settings_args import add_settings_arguments
 
 __all__ = ["PROTOCOLS", "register"]
 
-PROTOCOLS = ("euroncap-2026",)
+PROTOCOLS = ("euroncap-2026", "eu-addw", "eu-ddaw")
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -23,7 +23,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "GREEN, RED with the reason, or N/A where the module cannot sense it. Exit status: "
         "0 when the matrix ran (whatever its cells say), 2 for invalid input.",
     )
-    verify.add_argument("--protocol", choices=PROTOCOLS, default=PROTOCOLS[0])
+    verify.add_argument(
+        "--protocol",
+        choices=PROTOCOLS,
+        default=PROTOCOLS[0],
+        help="euroncap-2026: the Driver Monitoring matrix, scored; eu-addw (Reg. (EU) "
+        "2023/2590) and eu-ddaw (Reg. (EU) 2021/1341): the regulation's pass table",
+    )
     verify.add_argument(
         "--out",
         type=Path,

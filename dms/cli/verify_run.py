@@ -12,6 +12,7 @@ from typing import Any
 
 from dms import __version__
 from dms.cli.settings_args import user_settings
+from dms.cli.verify_cmd import PROTOCOLS
 from dms.errors import ConfigError
 from dms.settings import Assignment
 from dms.sweep.engine import progress, worker_count
@@ -34,6 +35,7 @@ from dms.verify.workbook import FUNCTIONAL, NOT_FUNCTIONAL
 __all__ = ["verify"]
 
 SCORECARD = "scorecard.json"
+EURONCAP = PROTOCOLS[0]
 
 
 def verify(args: argparse.Namespace) -> int:
@@ -41,15 +43,32 @@ def verify(args: argparse.Namespace) -> int:
     if args.drivers < 1 or args.seeds < 1:
         raise ConfigError("--drivers and --seeds are at least 1")
     settings = recorded["settings"] if recorded is not None else user_settings(args)
-    cells = _chosen(args.only)
-    population = dataclasses.replace(DEFAULT_POPULATION, drivers=args.drivers)
     seeds = list(range(1, args.seeds + 1))
-    cases = plan_cases(population, seeds, cells=cells)
     out = args.out or Path("out") / "verify" / args.protocol
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ConfigError(f"cannot write to {out}: {exc}") from exc
+    if args.protocol != EURONCAP:
+        from dms.cli.verify_pack import compare_lines, verify_pack
+
+        document = verify_pack(args, settings, out, seeds)
+        if recorded is None:
+            return 0
+        return _reproduced(compare_lines(recorded["card"], document), "every line as recorded")
+    return _verify_matrix(args, settings, out, seeds, recorded)
+
+
+def _verify_matrix(
+    args: argparse.Namespace,
+    settings: list[Assignment],
+    out: Path,
+    seeds: list[int],
+    recorded: dict[str, Any] | None,
+) -> int:
+    cells = _chosen(args.only)
+    population = dataclasses.replace(DEFAULT_POPULATION, drivers=args.drivers)
+    cases = plan_cases(population, seeds, cells=cells)
     print(
         f"verify {args.protocol}: {len(cells)} cells, {len(cases)} drives "
         f"({args.drivers} drivers x {args.seeds} seeds)",
@@ -196,10 +215,14 @@ def _compare(before: dict[str, Any], now: dict[str, Any]) -> int:
     now_official = (now.get("official") or {}).get("points")
     if then_official != now_official:
         differences.append(f"official points: {then_official} then, {now_official} now")
+    return _reproduced(differences, f"every cell and the points ({points[1]}) as recorded")
+
+
+def _reproduced(differences: list[str], same: str) -> int:
     if differences:
         print("NOT reproduced:\n  " + "\n  ".join(differences))
         return 1
-    print(f"reproduced: every cell and the points ({points[1]}) as recorded")
+    print(f"reproduced: {same}")
     return 0
 
 

@@ -49,6 +49,10 @@ class EcuSettings:
     # expects escalation; openpilot steps from "pre-alert" to "alert" within seconds).
     escalate_level2_after_s: float = 1.5
     escalate_level3_after_s: float = 2.5
+    # A distraction or phone-use warning chimes once from its first level: EU ADDW
+    # (Reg. (EU) 2023/2590) asks for a visual plus acoustic warning, by 4 s of a
+    # distraction at >= 50 km/h, sooner than level 2 comes.
+    distraction_chime_at_level1: bool = True
     # Warnings clear only after sustained attention: >= 2 s eyes on the road (Euro NCAP).
     clear_on_road_s: float = 2.0
     # The ADAS is made more sensitive, without a warning, once the eyes have been off the
@@ -153,6 +157,9 @@ _CHIMES = {
     AlertLevel.CHIME: Chime.REPEATED,
     AlertLevel.URGENT: Chime.CONTINUOUS,
 }
+
+
+_DISTRACTION_ALERTS = frozenset({AlertKind.DISTRACTION, AlertKind.PHONE_USE})
 
 
 class EcuPolicy:
@@ -473,7 +480,8 @@ class EcuPolicy:
         if level is AlertLevel.NONE:
             events.append(Event(t, EventKind.WARNING_CLEARED))
         else:
-            events.append(Event(t, EventKind.WARNING, level=int(level), alert=kind))
+            chime = self._chime(level, kind)
+            events.append(Event(t, EventKind.WARNING, level=int(level), alert=kind, chime=chime))
             if level is AlertLevel.URGENT and self._last_alert[0] is not AlertLevel.URGENT:
                 self._level3_count += 1
                 if self._level3_count >= self.settings.lockout_after_level3 and not self._lockout:
@@ -481,6 +489,15 @@ class EcuPolicy:
                     events.append(Event(t, EventKind.LOCKOUT, level=self._level3_count))
         self._last_alert = alert
         return events
+
+    def _chime(self, level: AlertLevel, kind: AlertKind) -> Chime:
+        if (
+            level is AlertLevel.VISUAL
+            and kind in _DISTRACTION_ALERTS
+            and self.settings.distraction_chime_at_level1
+        ):
+            return Chime.SINGLE
+        return _CHIMES[level]
 
     def _displays(
         self, alert: tuple[AlertLevel, AlertKind], dms_ok: bool
@@ -518,7 +535,7 @@ class EcuPolicy:
         hmi = EcuHmi(
             alert_level=level,
             alert_kind=kind,
-            chime=_CHIMES[level],
+            chime=self._chime(level, kind),
             haptic=level is AlertLevel.URGENT,
             dms_unavailable=not dms_ok,
             lockout=self._lockout,

@@ -11,9 +11,10 @@ from typing import Any
 
 from dms.verify.judge import RunVerdict
 from dms.verify.matrix import ROWS, Table, columns, total_points
+from dms.verify.regulation import DriveVerdict, LineVerdict
 from dms.verify.scorecard import CellStatus, CellVerdict, Scorecard
 
-__all__ = ["PLOTS", "REPORT", "save_plots", "write_report"]
+__all__ = ["PLOTS", "REPORT", "save_plots", "write_pack_report", "write_report"]
 
 REPORT = "report.html"
 PLOTS = "runs"  # the drives' timelines, one PNG per drive, beside the report
@@ -48,7 +49,6 @@ def write_report(
 ) -> Path:
     """``folder``/report.html, linking to the PNGs the drives left in ``folder``/runs.
     ``noise`` and ``general``: (what, state, how it is known) rows."""
-    plots = folder / PLOTS
     parts = [
         "<!doctype html><html><head><meta charset='utf-8'>",
         f"<title>dms verify {_e(evidence.get('protocol', ''))}</title>",
@@ -57,7 +57,7 @@ def write_report(
         *_matrix(card),
         *_table_rows("Noise variables", ("Noise variable", "Performance", "How"), noise),
         *_table_rows("General requirements", ("Requirement", "Result", "How"), general),
-        *_drives(card, plots, folder),
+        *_drives(card, folder),
         "</body></html>",
     ]
     path = folder / REPORT
@@ -65,13 +65,74 @@ def write_report(
     return path
 
 
-def save_plots(folder: Path, runs: Sequence[RunVerdict]) -> None:
+def save_plots(folder: Path, runs: Sequence[RunVerdict | DriveVerdict]) -> None:
     """Each drive's timeline PNG into ``folder``/runs."""
     plots = folder / PLOTS
     plots.mkdir(parents=True, exist_ok=True)
     for run in runs:
         if run.timeline_png:
-            (plots / f"{run.case_id}.png").write_bytes(run.timeline_png)
+            name = run.case_id if isinstance(run, RunVerdict) else run.drive_id
+            (plots / f"{name}.png").write_bytes(run.timeline_png)
+
+
+def write_pack_report(
+    folder: Path, title: str, lines: Sequence[LineVerdict], *, evidence: Mapping[str, Any]
+) -> Path:
+    """``folder``/report.html for a regulation: its pass table, each line linked to its
+    drives and their timelines."""
+    verdict = "PASSED" if all(line.passed for line in lines) else "NOT PASSED"
+    parts = [
+        "<!doctype html><html><head><meta charset='utf-8'>",
+        f"<title>dms verify {_e(evidence.get('protocol', ''))}</title>",
+        f"<style>{_STYLE}</style></head><body>",
+        f"<h1>{_e(title)}: {verdict}</h1>",
+        f"<p>{_e(_run_line(evidence))}</p>",
+        "<table><tr><th>Line</th><th>Asks</th><th>Result</th></tr>",
+    ]
+    for n, line in enumerate(lines):
+        state = "PASS" if line.passed else "FAIL"
+        parts.append(
+            f"<tr><td><a href='#line{n}'>{_e(line.line.ref)}</a></td><td>{_e(line.line.text)}"
+            f"</td><td class='c {'GREEN' if line.passed else 'RED'}' "
+            f"title='{_e(line.reason)}'>{state}</td></tr>"
+        )
+    parts.append("</table><h2>The lines and their drives</h2>")
+    for n, line in enumerate(lines):
+        css = "GREEN" if line.passed else "RED"
+        parts += [
+            f"<h3 id='line{n}'><span class='{css}'>&nbsp;{'PASS' if line.passed else 'FAIL'}"
+            f"&nbsp;</span> {_e(line.line.ref)}</h3><p>{_e(line.reason)}</p>",
+            *(
+                _drive(drive.drive_id, drive.passed, drive.reason, drive.scenario_sha256, folder)
+                for drive in line.drives
+            ),
+        ]
+    parts.append("</body></html>")
+    path = folder / REPORT
+    path.write_text("\n".join(parts), encoding="utf-8")
+    return path
+
+
+def _run_line(evidence: Mapping[str, Any]) -> str:
+    return (
+        f"dms {evidence.get('dms_version', '')}, {evidence.get('drivers', '')} drivers x seeds "
+        f"{evidence.get('seeds', '')}, population seed {evidence.get('population_seed', '')}, "
+        f"{evidence.get('wall_s', '')} s."
+    )
+
+
+def _drive(name: str, passed: bool, reason: str, sha256: str, folder: Path) -> str:
+    mark = "pass" if passed else "<span class='fail'>FAIL</span>"
+    parts = [
+        f"<div class='drive'>{mark} {_e(name)}: {_e(reason)}"
+        f" <span class='muted'>scenario sha256 {_e(sha256[:12])}</span>"
+    ]
+    png = folder / PLOTS / f"{name}.png"
+    if png.exists():
+        src = png.relative_to(folder).as_posix()
+        parts.append(f"<a href='{_e(src)}'><img loading='lazy' src='{_e(src)}'></a>")
+    parts.append("</div>")
+    return "".join(parts)
 
 
 def _summary(card: Scorecard, evidence: Mapping[str, Any]) -> list[str]:
@@ -155,14 +216,14 @@ def _table_rows(
     return lines
 
 
-def _drives(card: Scorecard, plots: Path, folder: Path) -> list[str]:
+def _drives(card: Scorecard, folder: Path) -> list[str]:
     lines = ["<h2>The cells and their drives</h2>"]
     for verdict in card.cells:
-        lines += _cell(verdict, plots, folder)
+        lines += _cell(verdict, folder)
     return lines
 
 
-def _cell(verdict: CellVerdict, plots: Path, folder: Path) -> list[str]:
+def _cell(verdict: CellVerdict, folder: Path) -> list[str]:
     ref, status = verdict.cell.ref, verdict.status
     lines = [
         f"<h3 id='{ref}'><span class='{_css(status)}'>&nbsp;{_e(status.value)}&nbsp;</span> "
@@ -170,15 +231,6 @@ def _cell(verdict: CellVerdict, plots: Path, folder: Path) -> list[str]:
         f"<p>{_e(verdict.reason)}</p>",
     ]
     for run in verdict.runs:
-        mark = "pass" if run.passed else "<span class='fail'>FAIL</span>"
-        draw = f" ({_e(run.draw)})" if run.draw else ""
-        lines.append(
-            f"<div class='drive'>{mark} {_e(run.case_id)}{draw}: {_e(run.reason)}"
-            f" <span class='muted'>scenario sha256 {_e(run.scenario_sha256[:12])}</span>"
-        )
-        png = plots / f"{run.case_id}.png"
-        if png.exists():
-            src = png.relative_to(folder).as_posix()
-            lines.append(f"<a href='{_e(src)}'><img loading='lazy' src='{_e(src)}'></a>")
-        lines.append("</div>")
+        reason = f"({run.draw}) {run.reason}" if run.draw else run.reason
+        lines.append(_drive(run.case_id, run.passed, reason, run.scenario_sha256, folder))
     return lines

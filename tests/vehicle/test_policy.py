@@ -21,7 +21,7 @@ from dms.bus.enums import (
 )
 from dms.driver_state.cabin import Cabin
 from dms.events import Event, EventKind
-from dms.vehicle.policy import EcuInputs, EcuOutputs, EcuPolicy
+from dms.vehicle.policy import EcuInputs, EcuOutputs, EcuPolicy, EcuSettings
 from tests.messages import ACTIVE, ALERT, CAR, ON_ROAD
 
 DT = 0.05
@@ -76,6 +76,18 @@ def test_a_long_distraction_warns_at_once_and_escalates_while_it_lasts() -> None
     ]
     assert out.hmi.chime is Chime.CONTINUOUS and out.hmi.haptic
     assert out.adas.fcw_sensitivity is Sensitivity.MAXIMUM
+
+
+@pytest.mark.parametrize(("chime_at_level1", "heard"), [(True, Chime.SINGLE), (False, Chime.NONE)])
+def test_a_level_1_distraction_warning_is_visual_plus_acoustic_as_addw_asks(
+    chime_at_level1: bool, heard: Chime
+) -> None:
+    policy = EcuPolicy(EcuSettings(distraction_chime_at_level1=chime_at_level1))
+    drive(policy, 10.0, 0.0)
+    events, out = drive(policy, 1.0, 10.0, distraction=LONG)  # level 2 comes at 1.5 s
+    first = [e for e in events if e.kind is EventKind.WARNING]
+    assert [(e.t_s, e.level, e.chime) for e in first] == [(10.0, 1, heard)]
+    assert out.hmi.alert_level is AlertLevel.VISUAL and out.hmi.chime is heard
 
 
 def test_a_warning_clears_only_after_two_seconds_eyes_on_the_road() -> None:
