@@ -17,6 +17,13 @@ from dms.errors import ConfigError
 from dms.settings import Assignment
 from dms.sweep.engine import progress, worker_count
 from dms.sweep.population import Population
+from dms.verify.general import (
+    GeneralResult,
+    general_answers,
+    general_drives,
+    general_results,
+    run_general,
+)
 from dms.verify.judge import RunVerdict
 from dms.verify.matrix import (
     CELLS,
@@ -94,6 +101,7 @@ def _verify_matrix(
         sys.stderr.write("\n")
     matrix_runs, probe_runs = split_probes(runs, probes)
     measured = noise_results(probes, probe_runs) if probes else []
+    general = _general(args, population, settings, workers) if not args.only else []
     card = score(cell_verdicts(matrix_runs, cells))  # the probes are not the matrix's drives
     elapsed = time.monotonic() - started
     evidence = {
@@ -108,6 +116,9 @@ def _verify_matrix(
         "noise_variables": {
             r.element: {"functional": r.functional, "reason": r.reason} for r in measured
         },
+        "general_requirements": {
+            g.requirement: {"result": g.answer, "reason": g.reason} for g in general
+        },
     }
     path = out / SCORECARD
     path.write_text(json.dumps({**evidence, **card.as_dict()}, indent=1), encoding="utf-8")
@@ -115,12 +126,15 @@ def _verify_matrix(
     for result in measured:
         performance = FUNCTIONAL if result.functional else NOT_FUNCTIONAL
         print(f"  noise variable {result.element}: {performance} ({result.reason})")
+    for tested in general:
+        print(f"  general requirement {tested.answer}: {tested.requirement} ({tested.reason})")
     status = 0
     if not args.no_official:
         official = _official(
             args,
             card,
             measured=measured,
+            general=general,
             population=population,
             settings=settings,
             workers=workers,
@@ -138,7 +152,7 @@ def _verify_matrix(
         card,
         evidence=evidence,
         noise=_noise_rows(measured, _declared(args.noise, "--noise")),
-        general=_general_rows(_declared(args.general, "--general")),
+        general=_general_rows(general, _declared(args.general, "--general")),
     )
     print(f"report: {report}")
     if recorded is not None:
@@ -166,12 +180,33 @@ def _noise_rows(
     return rows
 
 
-def _general_rows(declared: dict[str, str]) -> list[tuple[str, str, str]]:
+def _general(
+    args: argparse.Namespace, population: Population, settings: list[Assignment], workers: int
+) -> list[GeneralResult]:
+    """The general requirements dms can test, driven for every driver."""
+    drives = general_drives(population)
+    started, done = time.monotonic(), []
+    for result in run_general(
+        drives, settings, workers=workers, engine=args.engine, address=args.address
+    ):
+        done.append(result)
+        progress(len(done), len(drives), started, "general-requirement drives")
+    if sys.stderr.isatty():
+        sys.stderr.write("\n")
+    return general_results(done)
+
+
+def _general_rows(
+    measured: list[GeneralResult], declared: dict[str, str]
+) -> list[tuple[str, str, str]]:
     """(general requirement, result, how it is known) for the report."""
+    tested = {result.requirement: result for result in measured}
     rows = []
     for text in GENERAL_REQUIREMENTS:
         answer = declared.get(text, declared.get("all"))
-        if answer is None:
+        if text in tested:
+            rows.append((text, tested[text].answer, f"measured: {tested[text].reason}"))
+        elif answer is None:
             rows.append((text, "not assessed", "not tested by dms; not declared"))
         else:
             rows.append((text, answer, "declared by the user (--general)"))
@@ -241,6 +276,7 @@ def _official(
     card: Scorecard,
     *,
     measured: list[NoiseResult],
+    general: list[GeneralResult],
     population: Population,
     settings: list[Assignment],
     workers: int,
@@ -255,7 +291,8 @@ def _official(
         if tested.element in declared:
             raise ConfigError(f"--noise {tested.element}: dms tests it; it is not to be declared")
         noise[tested.element] = FUNCTIONAL if tested.functional else NOT_FUNCTIONAL
-    general = _declared(args.general, "--general")
+    declared_general = _declared(args.general, "--general")
+    answers = general_answers(general, declared_general)
     known = {nv.element or nv.category for nv in NOISE_VARIABLES}
     for element, performance in declared.items():
         if element not in known:
@@ -275,7 +312,7 @@ def _official(
         population=population,
         settings=settings,
         noise=noise,
-        general=general,
+        general=answers,
         seed=args.sample_seed,
         workers=workers,
         engine=args.engine,
@@ -300,7 +337,7 @@ def _official(
         "sample": result.sample,
         "failed": list(result.failed),
         "declared_noise": declared,
-        "declared_general": general,
+        "declared_general": declared_general,
         "notes": list(result.notes),
         "disagree": disagree,
         "workbook": str(result.workbook),

@@ -52,7 +52,8 @@ def run_official(
     engine: Engine = "process",
     address: str | None = None,
 ) -> Official:
-    """``noise`` and ``general``: what the user declares (dms tests neither yet)."""
+    """``noise``: the noise variables' performance, measured or declared; ``general``:
+    the general requirements' answers by text, measured or declared."""
     cells = {v.cell.ref: SHEET_VALUE[v.status] for v in verdicts}
     path = workbook.write_prediction(out / "euroncap-dm-prediction.xlsx", cells, noise)
     drawn = workbook.preprocess(path, seed=seed)
@@ -65,9 +66,13 @@ def run_official(
             f"declare with --noise): {', '.join(missing)}"
         )
     texts = workbook.general_requirements(drawn)
-    answers = {text: general.get(text, general.get("all", "")) for text in texts}
+    answers = {text: general.get(text, "") for text in texts}
     if not all(answers.values()):
-        notes.append("general requirements not assessed (declare with --general all=PASS)")
+        blank = sum(1 for answer in answers.values() if not answer)
+        notes.append(
+            f"{blank} general requirements not assessed (dms cannot test them; declare with "
+            "--general all=PASS)"
+        )
     drivers = population.draw()
     jobs: list[tuple[int, Case]] = []
     unperformed: dict[int, str] = {}
@@ -111,8 +116,8 @@ def run_official(
         element = name.removeprefix("noise variable: ")
         if element in noise:
             gates[name] = noise[element] == workbook.FUNCTIONAL
-    if all(answers.values()):
-        gates["general requirements"] = all(a.upper() in ("PASS", "N/A") for a in answers.values())
+    if all(answers.values()):  # the calculator leaves the score blank on a blank answer
+        gates["general requirements"] = all(a != workbook.FAIL for a in answers.values())
     ours = score(verdicts, tests, gates).gated_points
     failed = tuple(
         f"{row.cell.ref} {row.requirement.value}"

@@ -23,10 +23,15 @@ except ConfigError as missing:
 
 
 def _both(
-    folder: Path, red_tables: set[Table], failing: set[str], seed: int
+    folder: Path,
+    red_tables: set[Table],
+    failing: set[str],
+    seed: int,
+    general: tuple[str, ...] = (),
 ) -> tuple[float | None, float | None]:
     """(ours, the calculator's) for every cell GREEN but those of ``red_tables``, where
-    the drawn tests of the categories in ``failing`` fail."""
+    the drawn tests of the categories in ``failing`` fail. ``general``: the answers of the
+    general requirements in order, the rest PASS ("" leaves one blank: not assessed)."""
     verdicts = [
         CellVerdict(
             cell=cell,
@@ -42,14 +47,20 @@ def _both(
     sample = workbook.read_sample(drawn)
     assert sample, "the calculator drew no tests"
     results = {row.sheet_row: row.category not in failing for row in sample}
-    general = dict.fromkeys(workbook.general_requirements(drawn), "PASS")
-    workbook.write_verification(drawn, results, general)
+    texts = workbook.general_requirements(drawn)
+    answers = dict(zip(texts, general + ("PASS",) * (len(texts) - len(general)), strict=True))
+    workbook.write_verification(drawn, results, {t: a for t, a in answers.items() if a})
     official = workbook.compute_score(drawn)
     tests = [
         Verified(cell=row.cell, requirement=row.requirement, passed=results[row.sheet_row])
         for row in sample
     ]
-    ours = score(verdicts, tests, dict.fromkeys(GATES, True)).gated_points
+    gates: dict[str, bool | None] = dict.fromkeys(GATES, True)
+    if "" in general:
+        gates["general requirements"] = None
+    elif "FAIL" in general:
+        gates["general requirements"] = False
+    ours = score(verdicts, tests, gates).gated_points
     return ours, official
 
 
@@ -71,6 +82,20 @@ def test_our_score_is_the_calculators(
     assert ours == official
     if expected is not None:
         assert official == expected
+
+
+@pytest.mark.parametrize(
+    ("general", "expected"),
+    [
+        (("FAIL",), 0.0),  # one general requirement failed: no points
+        (("FAIL", ""), None),  # and one not assessed: the calculator leaves it blank
+    ],
+)
+def test_the_general_requirements_gate_the_score_as_the_calculator_does(
+    tmp_path: Path, general: tuple[str, ...], expected: float | None
+) -> None:
+    ours, official = _both(tmp_path, set(), set(), seed=11, general=general)
+    assert ours == official == expected
 
 
 def test_dms_verify_runs_the_official_flow_and_agrees(tmp_path: Path) -> None:
