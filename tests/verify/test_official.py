@@ -9,7 +9,7 @@ import pytest
 
 from dms.errors import ConfigError
 from dms.verify import workbook
-from dms.verify.matrix import CELLS, NOISE_VARIABLES, Table
+from dms.verify.matrix import CELLS, GENERAL_REQUIREMENTS, NOISE_VARIABLES, Table
 from dms.verify.official import SHEET_VALUE
 from dms.verify.scorecard import GATES, CellStatus, CellVerdict, Verified, score
 from dms.verify.template import template_path
@@ -96,6 +96,16 @@ def test_the_general_requirements_gate_the_score_as_the_calculator_does(
 ) -> None:
     ours, official = _both(tmp_path, set(), set(), seed=11, general=general)
     assert ours == official == expected
+
+
+def test_the_general_requirements_are_the_verification_sheets(tmp_path: Path) -> None:
+    """dms's measured answers go in by the requirement's text: it must be the sheet's."""
+    noise = {(nv.element or nv.category): "Functional" for nv in NOISE_VARIABLES}
+    cells = {cell.ref: SHEET_VALUE[CellStatus.GREEN] for cell in CELLS}
+    drawn = workbook.preprocess(
+        workbook.write_prediction(tmp_path / "p.xlsx", cells, noise), seed=3
+    )
+    assert workbook.general_requirements(drawn) == list(GENERAL_REQUIREMENTS)
 
 
 def test_dms_verify_runs_the_official_flow_and_agrees(tmp_path: Path) -> None:
