@@ -25,10 +25,8 @@ them (``--general``), or they stay not assessed.
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -378,13 +376,10 @@ def run_general(
 
 
 def _run_one(job: _Job) -> DriveResult:
-    from dms.scenario.loader import load_scenario
     from dms.scenario.runner import run_scenario
+    from dms.verify.run import generated_scenario
 
-    with tempfile.TemporaryDirectory() as scratch:
-        path = Path(scratch) / f"{job.drive.drive_id}.yaml"
-        path.write_text(job.text, encoding="utf-8")
-        scenario = load_scenario(path)
+    scenario = generated_scenario(job.drive.drive_id, job.text)
     result = run_scenario(scenario, settings=job.settings)
     passed, reason = judge(job.drive.expects, result.events)
     return DriveResult(drive=job.drive, passed=passed, reason=reason)

@@ -18,10 +18,8 @@ mapped through :data:`KSS_OF_DROWSINESS`.
 from __future__ import annotations
 
 import enum
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -336,14 +334,11 @@ def run_drives(
 
 
 def _run_one(job: _Job) -> DriveVerdict:
-    from dms.scenario.loader import load_scenario
     from dms.scenario.runner import run_scenario
+    from dms.verify.run import generated_scenario
 
     drive = job.drive
-    with tempfile.TemporaryDirectory() as scratch:
-        path = Path(scratch) / f"{drive.drive_id}.yaml"
-        path.write_text(job.text, encoding="utf-8")
-        scenario = load_scenario(path)
+    scenario = generated_scenario(drive.drive_id, job.text)
     result = run_scenario(scenario, settings=job.settings)
     passed, reason, due = judge_drive(drive, result.events)
     png = b""

@@ -8,7 +8,7 @@ import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -19,7 +19,17 @@ from dms.verify.cases import Case, cases_for, not_testable
 from dms.verify.judge import RunVerdict, due_s, judge_run
 from dms.verify.matrix import CELLS, Cell
 
-__all__ = ["DEFAULT_POPULATION", "Job", "dresser", "plan_cases", "run_cases"]
+if TYPE_CHECKING:
+    from dms.scenario.model import Scenario
+
+__all__ = [
+    "DEFAULT_POPULATION",
+    "Job",
+    "dresser",
+    "generated_scenario",
+    "plan_cases",
+    "run_cases",
+]
 
 
 #: The drivers a matrix runs over by default: eyes, blinks, resting pose, camera mounting
@@ -90,16 +100,22 @@ def dresser(
     return dress
 
 
+def generated_scenario(name: str, text: str) -> Scenario:
+    """A generated drive's YAML, loaded as a scenario file is (its checks, its SHA-256)."""
+    from dms.scenario.loader import load_scenario
+
+    with tempfile.TemporaryDirectory() as scratch:
+        path = Path(scratch) / f"{name}.yaml"
+        path.write_text(text, encoding="utf-8")
+        return load_scenario(path)
+
+
 def run_one(job: Job) -> RunVerdict:
     """One drive (and its baseline, for a support test), judged."""
-    from dms.scenario.loader import load_scenario
     from dms.scenario.runner import run_scenario
     from dms.scenario.support import WITHOUT_RAISE
 
-    with tempfile.TemporaryDirectory() as scratch:
-        path = Path(scratch) / f"{job.case.case_id}.yaml"
-        path.write_text(job.text, encoding="utf-8")
-        scenario = load_scenario(path)
+    scenario = generated_scenario(job.case.case_id, job.text)
     result = run_scenario(scenario, settings=job.settings)
     baseline = None
     if job.case.paired:
