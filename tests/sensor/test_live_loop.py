@@ -154,10 +154,13 @@ def test_a_bus_that_refuses_sends_is_counted_and_the_module_goes_on(
         assert loop.finished.wait(20.0)
         loop.stop()
         times = _face_times(listener)
-    assert 1 <= loop.stats.bus_errors <= 12
-    assert "Transmit buffer full" in loop.stats.last_error
-    assert len(times) >= 30  # the frames after the refusals went out
-    assert not loop.stats.failed
+    stats = loop.stats
+    assert 1 <= stats.bus_errors <= 12
+    assert "Transmit buffer full" in stats.last_error
+    assert stats.frames + stats.dropped == 45  # a busy machine drops frames to keep time
+    # every processed frame's face state went out except those the bus refused
+    assert len(times) >= stats.frames - stats.bus_errors >= 10
+    assert not stats.failed
 
 
 class BrokenModule(CameraModule):
